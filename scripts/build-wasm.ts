@@ -18,8 +18,10 @@ export async function assembleKernels(): Promise<Map<string, string>> {
   const names = (await readdir(KERNELS_DIR)).filter((f) => f.endsWith('.wat.ts')).map((f) => f.slice(0, -'.wat.ts'.length));
   for (const name of names.sort()) {
     const mod = (await import(join(KERNELS_DIR, `${name}.wat.ts`))) as { wat(): string };
-    const parsed = wabt.parseWat(`${name}.wat`, mod.wat(), { simd: true, threads: true, bulk_memory: true });
-    parsed.validate();
+    const features = { simd: true, threads: true, bulk_memory: true };
+    const parsed = wabt.parseWat(`${name}.wat`, mod.wat(), features);
+    // validate() takes its own feature set (threads off by default, rejecting shared memories); the typings omit it
+    (parsed as unknown as { validate(f: typeof features): void }).validate(features);
     const { buffer } = parsed.toBinary({});
     parsed.destroy();
     const b64 = Buffer.from(buffer).toString('base64');

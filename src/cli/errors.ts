@@ -31,6 +31,7 @@ function exitCodeFor(err: CodedError): number {
     case 'ReceiptError':
       return EXIT.badReceipt;
     case 'UsageError':
+    case 'ToolchainError':
       return EXIT.usage;
     default:
       return (err as { code?: unknown }).code === 'ENOENT' || (err as { code?: unknown }).code === 'EACCES'

@@ -35,3 +35,22 @@ export class VerifyError extends Error {
     this.name = 'VerifyError';
   }
 }
+
+/** Why setup or proving refused its input (a bad AIR, trace or public values): the caller's bug, not an attack. */
+export type InputErrorCode =
+  | 'invalid-air'
+  | 'constraint-degree-too-high'
+  | 'bus-arity-mismatch'
+  | 'trace-shape-mismatch'
+  | 'invalid-public-values'
+  | 'invalid-parameters';
+
+export class InputError extends Error {
+  constructor(
+    readonly code: InputErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InputError';
+  }
+}

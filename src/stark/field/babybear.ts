@@ -60,7 +60,7 @@ export function inv(a: number): number {
 /** Reduce any integer (possibly negative, |x| < 2^53) to canonical form. */
 export function reduce(x: number): number {
   const r = x % P;
-  return r < 0 ? r + P : r;
+  return r < 0 ? r + P : r + 0; // + 0 turns the −0 of x = −k·p into 0
 }
 
 export function isCanonical(x: number): boolean {

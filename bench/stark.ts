@@ -1,0 +1,52 @@
+/**
+ * STARK benchmark: setup, prove, encode, decode and verify the 16-column benchmark AIR
+ * (test/helpers/test-airs.ts, degree-3 constraints) at DEFAULT_PARAMS.
+ * As a part of `npm run bench`: heights from STARK_BENCH_LOG_HEIGHTS (default "16,20").
+ * Alone: npx tsx bench/stark.ts [logHeight=16] [DEFAULT_PARAMS|PROVEN_PARAMS|TEST_PARAMS_INSECURE]
+ */
+import { pathToFileURL } from 'node:url';
+import { setup, prove, verify, readProof, writeProof } from '../src/stark/index.ts';
+import * as profiles from '../src/stark/fri/params.ts';
+import { benchmarkSystem } from '../test/helpers/test-airs.ts';
+import type { BenchRow } from './table.ts';
+
+type ProfileName = 'DEFAULT_PARAMS' | 'PROVEN_PARAMS' | 'TEST_PARAMS_INSECURE';
+
+interface StarkFigures {
+  proveMs: number;
+  verifyMs: number;
+  proofBytes: number;
+}
+
+function measure(logHeight: number, profileName: ProfileName): StarkFigures {
+  const params = profiles[profileName];
+  const sys = benchmarkSystem(logHeight);
+  const { provingKey, verifyingKey } = setup(sys.airs, sys.preprocessed, params);
+  const t0 = performance.now();
+  const bytes = writeProof(prove(provingKey, sys.traces, sys.publicValues));
+  const proveMs = performance.now() - t0;
+  const t1 = performance.now();
+  const options = profileName === 'TEST_PARAMS_INSECURE' ? { minSecurityBits: 0 } : {};
+  verify(verifyingKey, readProof(bytes, verifyingKey), sys.publicValues, options);
+  return { proveMs, verifyMs: performance.now() - t1, proofBytes: bytes.length };
+}
+
+export async function runStarkBench(): Promise<BenchRow[]> {
+  const heights = (process.env.STARK_BENCH_LOG_HEIGHTS ?? '16,20').split(',').map(Number);
+  return heights.flatMap((logHeight) => {
+    const f = measure(logHeight, 'DEFAULT_PARAMS');
+    const what = `16 × 2^${logHeight}`;
+    return [
+      { part: 'stark', metric: `prove ${what}`, value: f.proveMs / 1000, unit: 's' },
+      { part: 'stark', metric: `verify ${what}`, value: f.verifyMs, unit: 'ms' },
+      { part: 'stark', metric: `proof size ${what}`, value: f.proofBytes / 1024, unit: 'KiB' },
+    ];
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const logHeight = Number(process.argv[2] ?? 16);
+  const profileName = (process.argv[3] ?? 'DEFAULT_PARAMS') as ProfileName;
+  const f = measure(logHeight, profileName);
+  console.log(`16 × 2^${logHeight} (${profileName}): prove ${f.proveMs.toFixed(0)} ms, decode + verify ${f.verifyMs.toFixed(0)} ms, proof ${f.proofBytes} bytes`);
+}

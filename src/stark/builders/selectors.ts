@@ -1,0 +1,129 @@
+/**
+ * Selector values (docs/stark.md "Domains"), the same polynomials on every domain:
+ * isFirstRow = L_0(X) = Z_H(X) / (n·(X − 1)), isLastRow = L_{n−1}(X) = ω^{−1}·Z_H(X) / (n·(X − ω^{−1})),
+ * isTransition = X − ω^{−1}, with Z_H(X) = X^n − 1 and ω = ω_n. Using the true polynomial values everywhere
+ * (not 0/1 shortcuts off the trace) keeps the trace, the quotient domain and the point ζ consistent.
+ */
+import { GENERATOR, P as FIELD_P, batchInverse, inv, mul, pow, sub, twoAdicGenerator } from '../field/babybear.ts';
+import * as ext from '../field/ext4.ts';
+import type { Ext4 } from '../field/ext4.ts';
+import { bitReverse } from '../matrix.ts';
+import { mulFast } from '../ntt-reference.ts';
+
+// Module-level alias: the quotient-domain loops below run over D·n points (imported bindings cost a getter per call under tsx).
+const mulF = mulFast;
+
+/** Montgomery batch inversion with the fast multiplier (inputs non-zero by construction here). */
+function batchInverseFast(xs: Uint32Array): Uint32Array {
+  const n = xs.length;
+  const out = new Uint32Array(n);
+  let acc = 1;
+  for (let i = 0; i < n; i++) {
+    out[i] = acc;
+    acc = mulF(acc, xs[i]);
+  }
+  let accInv = inv(acc);
+  for (let i = n - 1; i >= 0; i--) {
+    out[i] = mulF(out[i], accInv);
+    accInv = mulF(accInv, xs[i]);
+  }
+  return out;
+}
+
+export type Selectors = [Uint32Array, Uint32Array, Uint32Array];
+
+/** On the trace domain H_n, row i at ω^i. */
+export function traceSelectors(logN: number): Selectors {
+  const n = 1 << logN;
+  const first = new Uint32Array(n);
+  const last = new Uint32Array(n);
+  const transition = new Uint32Array(n);
+  first[0] = 1;
+  last[n - 1] = 1;
+  const omega = twoAdicGenerator(logN);
+  const omegaInv = inv(omega);
+  let x = 1;
+  for (let i = 0; i < n; i++) {
+    transition[i] = sub(x, omegaInv);
+    x = mul(x, omega);
+  }
+  return [first, last, transition];
+}
+
+/** next[i] = i + 1 mod n on the trace domain. */
+export function traceNextRows(n: number): Uint32Array {
+  const next = new Uint32Array(n);
+  for (let i = 0; i < n; i++) next[i] = i + 1 === n ? 0 : i + 1;
+  return next;
+}
+
+/**
+ * The quotient domain s·H_L (L = D·n) in bit-reversed order, i.e. the first L rows of the LDE:
+ * position i holds x = s·ω_L^{bitrev_L(i)}. Its "next row" is x·ω_n = s·ω_L^{bitrev_L(i) + D}.
+ */
+export interface QuotientDomain {
+  readonly length: number;
+  readonly nextRow: Uint32Array;
+  readonly selectors: Selectors;
+  /** 1 / Z_H(x) at each position (Z_H takes only D distinct values on s·H_L). */
+  readonly zhInverse: Uint32Array;
+}
+
+export function quotientDomain(logN: number, logChunks: number): QuotientDomain {
+  const logL = logN + logChunks;
+  const L = 1 << logL;
+  const D = 1 << logChunks;
+  const n = 1 << logN;
+  const omegaL = twoAdicGenerator(logL);
+  const omegaInv = inv(twoAdicGenerator(logN));
+  const xs = new Uint32Array(L); // by position
+  const nextRow = new Uint32Array(L);
+  let x = GENERATOR;
+  for (let j = 0; j < L; j++) {
+    const pos = bitReverse(j, logL);
+    xs[pos] = x;
+    nextRow[pos] = bitReverse((j + D) & (L - 1), logL);
+    x = mulF(x, omegaL);
+  }
+  // Z_H(x) = s^n·ω_D^j − 1 depends on j mod D only.
+  const sn = pow(GENERATOR, n);
+  const omegaD = twoAdicGenerator(logChunks);
+  const zhByResidue = new Uint32Array(D);
+  for (let r = 0; r < D; r++) zhByResidue[r] = sub(mul(sn, pow(omegaD, r)), 1);
+  const zhInvByResidue = batchInverse(zhByResidue); // non-zero: s ∉ H_n since 31 is a generator of F_p^*
+  const zh = new Uint32Array(L);
+  const zhInverse = new Uint32Array(L);
+  const xMinusOne = new Uint32Array(L);
+  const xMinusOmegaInv = new Uint32Array(L);
+  for (let pos = 0; pos < L; pos++) {
+    const r = bitReverse(pos, logL) & (D - 1);
+    zh[pos] = zhByResidue[r];
+    zhInverse[pos] = zhInvByResidue[r];
+    const x = xs[pos]; // ≥ 1: coset points are non-zero
+    xMinusOne[pos] = x - 1;
+    xMinusOmegaInv[pos] = x >= omegaInv ? x - omegaInv : x + FIELD_P - omegaInv;
+  }
+  const invA = batchInverseFast(xMinusOne); // non-zero: the coset is disjoint from H_n
+  const invB = batchInverseFast(xMinusOmegaInv);
+  const nInv = inv(n);
+  const lastScale = mul(omegaInv, nInv);
+  const first = new Uint32Array(L);
+  const last = new Uint32Array(L);
+  for (let pos = 0; pos < L; pos++) {
+    first[pos] = mulF(mulF(zh[pos], invA[pos]), nInv);
+    last[pos] = mulF(mulF(zh[pos], invB[pos]), lastScale);
+  }
+  return { length: L, nextRow, selectors: [first, last, xMinusOmegaInv], zhInverse };
+}
+
+/** Z_H(ζ) and the selectors at an out-of-domain point ζ (ζ^n ≠ 1, so no division by zero). */
+export function selectorsAt(zeta: Ext4, logN: number): { zh: Ext4; selectors: [Ext4, Ext4, Ext4] } {
+  const n = 1 << logN;
+  const omegaInv = inv(twoAdicGenerator(logN));
+  const zh = ext.sub(ext.pow(zeta, n), ext.ONE);
+  const nInv = inv(n);
+  const first = ext.mulBase(ext.div(zh, ext.sub(zeta, ext.ONE)), nInv);
+  const zetaMinusOmegaInv = ext.sub(zeta, ext.fromBase(omegaInv));
+  const last = ext.mulBase(ext.div(zh, zetaMinusOmegaInv), mul(omegaInv, nInv));
+  return { zh, selectors: [first, last, zetaMinusOmegaInv] };
+}

@@ -1,0 +1,126 @@
+/**
+ * FRI prover (Plonky3 `fri/src/prover.rs` shape): commit phase (commit a layer, sample β, fold, roll in
+ * the next smaller input with a fresh factor), final polynomial in the clear, query PoW, query openings.
+ * Inputs are packed extension codewords in bit-reversed order over H_N (docs/stark.md).
+ */
+import type { Ext4 } from '../field/ext4.ts';
+import { intt } from '../ntt.ts';
+import { bitReverse, matrix } from '../matrix.ts';
+import type { Matrix } from '../matrix.ts';
+import { merkleCommit, merkleOpenMany } from '../merkle.ts';
+import type { MerkleTree } from '../merkle.ts';
+import type { Transcript } from '../transcript.ts';
+import { foldCodeword } from './fold.ts';
+import { addScaledExt } from './packed.ts';
+import type { FriParams } from './params.ts';
+import type { FriLayerOpening, FriProof } from './proof.ts';
+import { FRI_LABELS, friSchedule, sortedUnique } from './schedule.ts';
+import type { FriSchedule } from './schedule.ts';
+
+export interface FriInput {
+  readonly logHeight: number;
+  /** 2^logHeight packed extension elements (4 words each), bit-reversed over H_{2^logHeight}. */
+  readonly values: Uint32Array;
+}
+
+
+/** Leaf row j of a layer is the aligned block of 2^logArity entries j·2^logArity + t: a coset of H_{2^logArity}. */
+function layerMatrix(values: Uint32Array, logHeight: number, logArity: number): Matrix {
+  const width = 4 << logArity;
+  const height = 1 << (logHeight - logArity);
+  const out = new Uint32Array(width * height);
+  // column-major output, written sequentially; the packed codeword is read with stride `width`
+  for (let c = 0; c < width; c++) {
+    const base = c * height;
+    for (let j = 0, k = c; j < height; j++, k += width) out[base + j] = values[k];
+  }
+  return matrix(width, height, out);
+}
+
+/**
+ * Coefficients of the polynomial whose bit-reversed evaluations on H are `values`, truncated to `len`.
+ * An honest final codeword has degree < len, so nothing is lost; a cheating one loses its high part and
+ * the verifier's final check catches it at the queries.
+ */
+function finalCoefficients(values: Uint32Array, logHeight: number, len: number): Ext4[] {
+  const n = 1 << logHeight;
+  const limbs = [0, 1, 2, 3].map((k) => {
+    const natural = new Uint32Array(n);
+    for (let i = 0; i < n; i++) natural[bitReverse(i, logHeight)] = values[4 * i + k];
+    intt(natural);
+    return natural;
+  });
+  return Array.from({ length: len }, (_, i) => [limbs[0][i], limbs[1][i], limbs[2][i], limbs[3][i]] as const);
+}
+
+
+/** What the commit phase leaves for the query phase. */
+export interface FriCommitted {
+  readonly schedule: FriSchedule;
+  readonly trees: readonly MerkleTree[];
+  /** The last folded codeword (2^logFinalHeight entries), whose coefficients become the final polynomial. */
+  readonly finalCodeword: Uint32Array;
+}
+
+/** Step 1, commit phase: each layer's root is absorbed before its β is drawn. */
+export function friCommitPhase(inputs: readonly FriInput[], transcript: Transcript, params: FriParams): FriCommitted {
+  const schedule = friSchedule(inputs.map((x) => x.logHeight), params);
+  inputs.forEach((x, i) => {
+    if (x.values.length !== 4 << x.logHeight) throw new RangeError(`FRI input ${i}: expected ${4 << x.logHeight} words, got ${x.values.length}`);
+  });
+  const trees: MerkleTree[] = [];
+  let current = inputs[0].values;
+  for (const layer of schedule.layers) {
+    const tree = merkleCommit([layerMatrix(current, layer.logHeight, layer.logArity)]);
+    trees.push(tree);
+    transcript.absorbDigest(FRI_LABELS.layerRoot, tree.root);
+    // Soundness: folding a far word yields a close one with probability ≤ (arity − 1)·N/|EF| (docs/security.md).
+    const beta = transcript.sampleExt(FRI_LABELS.beta);
+    current = foldCodeword(current, layer.logHeight, layer.logArity, beta);
+    if (layer.rollIn >= 0) {
+      // A FRESH factor per roll-in: adding the smaller codeword unscaled (or scaled by something the
+      // prover knew before committing) lets a malicious prover cancel terms across roll-ins
+      // (Plonky3 GHSA-f69f-5fx9-w9r9, OpenVM GHSA-4w7p-8f9q-f4g2).
+      const gamma = transcript.sampleExt(FRI_LABELS.rollIn);
+      addScaledExt(current, inputs[layer.rollIn].values, gamma);
+    }
+  }
+  return { schedule, trees, finalCodeword: current };
+}
+
+/** Step 2: the final polynomial in the clear; its 2^k coefficients are the degree check itself. */
+export function friFinalPoly(committed: FriCommitted): Ext4[] {
+  const { schedule } = committed;
+  return finalCoefficients(committed.finalCodeword, schedule.logFinalHeight, schedule.finalPolyLen);
+}
+
+/** Steps 3–4: absorb the final polynomial, grind, draw the query indices, open every layer. */
+export function friQueryPhase(
+  committed: FriCommitted,
+  finalPoly: Ext4[],
+  transcript: Transcript,
+  params: FriParams,
+): { proof: FriProof; queryIndices: number[] } {
+  const { schedule, trees } = committed;
+  transcript.absorbExts(FRI_LABELS.finalPoly, finalPoly);
+  const powNonce = transcript.grind(FRI_LABELS.pow, params.queryPowBits);
+  const queryIndices = transcript.sampleIndices(FRI_LABELS.indices, params.numQueries, schedule.logMaxHeight);
+  // One leaf row per distinct queried coset per layer, as a compact multi-opening.
+  const layerOpenings: FriLayerOpening[] = schedule.layers.map((layer, l) => {
+    const shift = schedule.logMaxHeight - layer.logHeight + layer.logArity;
+    const leaves = sortedUnique(queryIndices.map((i) => i >>> shift));
+    const opening = merkleOpenMany(trees[l], leaves);
+    return { rows: opening.rows.map((r) => r[0]), nodes: opening.nodes };
+  });
+  const proof = { layerRoots: trees.map((t) => t.root), finalPoly, powNonce, layerOpenings };
+  return { proof, queryIndices };
+}
+
+/**
+ * Runs FRI on inputs of distinct heights (descending). Returns the proof and the query indices (in the
+ * tallest domain) at which the caller must open its own commitments.
+ */
+export function friProve(inputs: readonly FriInput[], transcript: Transcript, params: FriParams): { proof: FriProof; queryIndices: number[] } {
+  const committed = friCommitPhase(inputs, transcript, params);
+  return friQueryPhase(committed, friFinalPoly(committed), transcript, params);
+}

@@ -1,0 +1,364 @@
+/**
+ * The wasm SIMD NTT kernel (ntt.wat.ts) behind the same signatures as ../ntt-reference.ts, with identical results.
+ * Columns are copied into one module-private WebAssembly.Memory (grown on demand), transformed there and copied
+ * back out, so callers keep plain Uint32Arrays; the memory is kept (12 bytes per point of the largest transform for
+ * tables, plus the largest call's buffers). Inputs must be canonical. Transforms below 16 points go to the reference
+ * (the kernel works on groups of 16). Instantiated synchronously on first use; `nttKernelAvailable()` is false
+ * where wasm SIMD is not.
+ */
+import { GENERATOR, inv, pow, mul, twoAdicGenerator } from '../field/babybear.ts';
+import { matrix, bitReverse, type Matrix } from '../matrix.ts';
+import {
+  mulFast,
+  checkLength,
+  checkShift,
+  checkLde,
+  checkLdeShape,
+  checkLdeFromCoeffs,
+  referenceNtt,
+  referenceIntt,
+  referenceCosetLde,
+  referenceCosetLdeFromCoeffs,
+  referenceCosetInterpolate,
+} from '../ntt-reference.ts';
+import { wasmBase64 } from './ntt.wasm.ts';
+import { P_INV_MOD_2_32 } from './ntt.wat.ts';
+
+/**
+ * The slice of the WebAssembly JS API used here, typed locally: tsconfig's lib (ES2022, no DOM) declares none,
+ * and reading it off globalThis also covers runtimes without WebAssembly.
+ */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
+}
+export interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: object };
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+}
+export const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+export interface NttExports {
+  dif(p: number, S: number, tw: number, dt: number): void;
+  bitrev_copy(src: number, dst: number, logn: number, scratch: number): void;
+  scale_powers(src: number, dst: number, n: number, c: number): void;
+  extend_column(coeffs: number, out: number, m: number, blocks: number, c: number, tw: number, dt: number): void;
+}
+
+/** One column's LDE inside wasm memory (byte offsets); see extendColumns. Plain numbers, so workers can run it too. */
+export interface ColumnJob {
+  fromEvals: boolean;
+  src: number;
+  coeffs: number;
+  out: number;
+  m: number;
+  blocks: number;
+  consts: number;
+  logM: number;
+  /** 4 KiB for bitrev_copy's tile. */
+  scratch: number;
+  /** Inverse twiddles (the input is evaluations) and the byte distance to their companions. */
+  itw: number;
+  dt: number;
+  /** Forward twiddles. */
+  tw: number;
+}
+
+/** Runs a ColumnJob; ntt-workers.ts mirrors these three calls in its worker source. */
+export function runColumnJob(x: NttExports, j: ColumnJob): void {
+  if (j.fromEvals) {
+    x.dif(j.src, j.m, j.itw, j.dt);
+    x.bitrev_copy(j.src, j.coeffs, j.logM, j.scratch); // m·coefficients, natural order
+  }
+  x.extend_column(j.coeffs, j.out, j.m, j.blocks, j.consts, j.tw, j.dt);
+}
+
+/** Worker threads sharing the kernel's memory (Node only, ntt-workers.ts): start a job, then block until done. */
+export interface ColumnPool {
+  readonly size: number;
+  start(worker: number, job: ColumnJob): void;
+  wait(worker: number): void;
+}
+
+/** 2^32 mod p: Montgomery form of x is x·R mod p. */
+const R_MOD_P = 268435454;
+/** scale_powers works on groups of 16 elements. */
+const MIN_KERNEL_SIZE = 16;
+const PAGE = 65536;
+/** Byte offset of the 80-byte constants area read by scale_powers. */
+const CONSTS = 0;
+/** bitrev_copy's scratch tile: 32×32 words. */
+const SCRATCH_WORDS = 1024;
+const TABLES = 128;
+
+interface Kernel {
+  x: NttExports;
+  memory: WasmMemory;
+  /** Tables cover transforms up to 2^logCapacity points: forward and inverse twiddles, then their companions. */
+  logCapacity: number;
+  tw: number;
+  itw: number;
+  dt: number;
+  data: number;
+  pool?: ColumnPool;
+}
+
+let kernel: Kernel | null | undefined;
+
+export function base64Bytes(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function instantiate(): Kernel | null {
+  if (wasmApi === undefined) return null;
+  try {
+    const module = new wasmApi.Module(base64Bytes(wasmBase64));
+    const memory = new wasmApi.Memory({ initial: 1 });
+    const instance = new wasmApi.Instance(module, { env: { memory } });
+    return { x: instance.exports as unknown as NttExports, memory, logCapacity: -1, tw: TABLES, itw: TABLES, dt: 0, data: TABLES };
+  } catch {
+    return null; // no WebAssembly or no SIMD: callers fall back to the reference
+  }
+}
+
+/**
+ * Moves the kernel onto a shared memory whose instance the pool's workers also run (ntt-workers.ts). Tables are
+ * rebuilt there on first use. Passing null returns to a private single-threaded instance.
+ */
+export function attachColumnPool(shared: { exports: object; memory: WasmMemory; pool: ColumnPool } | null): void {
+  kernel =
+    shared === null
+      ? undefined
+      : { x: shared.exports as NttExports, memory: shared.memory, logCapacity: -1, tw: TABLES, itw: TABLES, dt: 0, data: TABLES, pool: shared.pool };
+}
+
+function getKernel(): Kernel | null {
+  if (kernel === undefined) kernel = instantiate();
+  return kernel;
+}
+
+export function nttKernelAvailable(): boolean {
+  return getKernel() !== null;
+}
+
+function requireKernel(): Kernel {
+  const k = getKernel();
+  if (k === null) throw new Error('ntt-wasm: WebAssembly SIMD is not available in this runtime');
+  return k;
+}
+
+const toMontgomery = (x: number): number => mulFast(x, R_MOD_P);
+
+function words(k: Kernel): Uint32Array {
+  return new Uint32Array(k.memory.buffer);
+}
+
+/**
+ * Makes the tables cover 2^logSize points and the data area hold dataWords words. Twiddle table layout as in
+ * the reference: tw[len + j] = ω_{2len}^j, so the table for 2^L serves every smaller size as its prefix; the
+ * bit-reversal table of 2^L serves size 2^l through a right shift by L − l.
+ */
+function prepare(k: Kernel, logSize: number, dataWords: number): void {
+  if (logSize > k.logCapacity) {
+    const T = 2 ** logSize;
+    k.logCapacity = logSize;
+    k.itw = k.tw + 4 * T;
+    k.dt = 8 * T;
+    k.data = k.tw + 16 * T;
+    grow(k, k.data);
+    const mem = words(k);
+    for (const [at, inverse] of [[k.tw, false], [k.itw, true]] as const) {
+      const tw = mem.subarray(at / 4, at / 4 + T);
+      const twq = mem.subarray((at + k.dt) / 4, (at + k.dt) / 4 + T);
+      // The top layer's twiddles ω_T^j (j < T/2) contain every other layer's: ω_{2len}^j = ω_T^{j·T/(2len)}.
+      const half = T / 2;
+      const root = inverse ? inv(twoAdicGenerator(logSize)) : twoAdicGenerator(logSize);
+      let x = 1;
+      for (let j = 0; j < half; j++) {
+        tw[half + j] = toMontgomery(x);
+        x = mulFast(x, root);
+      }
+      for (let len = half >> 1; len >= 1; len >>= 1) {
+        const stride = half / len;
+        for (let j = 0; j < len; j++) tw[len + j] = tw[half + j * stride];
+      }
+      tw[0] = 0;
+      for (let i = 0; i < T; i++) twq[i] = Math.imul(tw[i], P_INV_MOD_2_32) >>> 0;
+    }
+  }
+  grow(k, k.data + 4 * dataWords);
+}
+
+function grow(k: Kernel, bytes: number): void {
+  const have = k.memory.buffer.byteLength;
+  if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / PAGE));
+}
+
+/** In-place DIF (natural in, bit-reversed out) of the S ≥ 16 elements at byte offset p. */
+function dif(k: Kernel, p: number, S: number): void {
+  k.x.dif(p, S, k.tw, k.dt);
+}
+
+/** In-place inverse DIF: natural-order evaluations → n·coefficients in bit-reversed order. */
+function inverseDif(k: Kernel, p: number, S: number): void {
+  k.x.dif(p, S, k.itw, k.dt);
+}
+
+/** Writes the 80-byte scale_powers descriptor of x_i = start·ratio^i at byte offset at. */
+function writePowers(mem: Uint32Array, at: number, start: number, ratio: number): void {
+  let x = start;
+  for (let i = 0; i < 16; i++) {
+    mem[at / 4 + i] = toMontgomery(x);
+    x = mul(x, ratio);
+  }
+  mem.fill(toMontgomery(pow(ratio, 16)), at / 4 + 16, at / 4 + 20);
+}
+
+/** dst[i] = src[i]·start·ratio^i for i < n (n a multiple of 16). */
+function scalePowers(k: Kernel, src: number, dst: number, n: number, start: number, ratio: number): void {
+  writePowers(words(k), CONSTS, start, ratio);
+  k.x.scale_powers(src, dst, n, CONSTS);
+}
+
+export function ntt(values: Uint32Array): void {
+  const logN = checkLength('ntt', values.length);
+  const n = values.length;
+  if (n < MIN_KERNEL_SIZE) return referenceNtt(values);
+  const k = requireKernel();
+  prepare(k, logN, 2 * n + SCRATCH_WORDS);
+  const a = k.data;
+  const b = a + 4 * n;
+  const scratch = b + 4 * n;
+  words(k).set(values, a / 4);
+  dif(k, a, n);
+  k.x.bitrev_copy(a, b, logN, scratch);
+  values.set(words(k).subarray(b / 4, b / 4 + n));
+}
+
+export function intt(values: Uint32Array): void {
+  const logN = checkLength('intt', values.length);
+  const n = values.length;
+  if (n < MIN_KERNEL_SIZE) return referenceIntt(values);
+  const k = requireKernel();
+  prepare(k, logN, 2 * n + SCRATCH_WORDS);
+  const a = k.data;
+  const b = a + 4 * n;
+  const scratch = b + 4 * n;
+  words(k).set(values, a / 4);
+  inverseDif(k, a, n);
+  k.x.bitrev_copy(a, b, logN, scratch);
+  scalePowers(k, b, b, n, inv(n), 1);
+  values.set(words(k).subarray(b / 4, b / 4 + n));
+}
+
+export function cosetLde(evals: Matrix, logBlowup: number, shift = GENERATOR): Matrix {
+  const logN = checkLde(evals, logBlowup, shift);
+  const lde = matrix(evals.width, 2 ** (logN + logBlowup));
+  cosetLdeInto(evals, logBlowup, lde, shift);
+  return lde;
+}
+
+/** cosetLde writing into a caller-owned matrix of the LDE's shape (lets a prover reuse buffers; see ntt.ts). */
+export function cosetLdeInto(evals: Matrix, logBlowup: number, lde: Matrix, shift = GENERATOR): void {
+  const logN = checkLde(evals, logBlowup, shift);
+  checkLdeShape(evals, logBlowup, lde);
+  if (evals.height < MIN_KERNEL_SIZE) return lde.values.set(referenceCosetLde(evals, logBlowup, shift).values);
+  extendColumns(requireKernel(), evals, true, logN, logN + logBlowup, shift, lde);
+}
+
+export function cosetLdeFromCoeffs(coeffs: Matrix, logLdeHeight: number, shift = GENERATOR): Matrix {
+  checkLdeFromCoeffs(coeffs, logLdeHeight, shift);
+  const N = 2 ** logLdeHeight;
+  if (N < MIN_KERNEL_SIZE) return referenceCosetLdeFromCoeffs(coeffs, logLdeHeight, shift);
+  // Extend from the smallest power of two ≥ max(h, 16) holding the coefficients: fewer, shorter DIFs.
+  let logM = 4;
+  while (2 ** logM < coeffs.height) logM++;
+  const lde = matrix(coeffs.width, N);
+  extendColumns(requireKernel(), coeffs, false, logM, logLdeHeight, shift, lde);
+  return lde;
+}
+
+/**
+ * The LDE of every column of `input` into `lde` (N = 2^logN rows, bit-reversed). With m = 2^logM, the input is
+ * either evaluations on H_m (fromEvals: interpolated first) or ≤ m coefficients (zero-padded). The bit-reversed
+ * LDE splits into B = N/m blocks: block b is f on the coset s_b·H_m, s_b = shift·ω_N^bitrev_B(b), in bit-reversed
+ * order, i.e. the DIF of the coefficients times s_b^i (times 1/m when they come from an unscaled inverse DFT).
+ * Columns run in batches, one per thread (the main thread plus the worker pool, if attached).
+ */
+function extendColumns(k: Kernel, input: Matrix, fromEvals: boolean, logM: number, logN: number, shift: number, lde: Matrix): void {
+  const m = 2 ** logM;
+  const N = 2 ** logN;
+  const h = input.height;
+  const logB = logN - logM;
+  const blocks = 2 ** logB;
+  const threads = Math.max(1, Math.min(input.width, 1 + (k.pool?.size ?? 0)));
+  const constsBytes = Math.ceil((80 * blocks) / 64) * 64;
+  const slotBytes = 4 * (2 * m + N + SCRATCH_WORDS);
+  prepare(k, logM, (constsBytes + threads * slotBytes) / 4);
+  const consts = k.data;
+  const rootN = twoAdicGenerator(logN);
+  const scale = fromEvals ? inv(m) : 1;
+  for (let b = 0; b < blocks; b++) writePowers(words(k), consts + 80 * b, scale, mul(shift, pow(rootN, bitReverse(b, logB))));
+  // Slot t: [src: m words][coeffs: m words][out: N words][scratch]
+  const slot = (t: number): number => consts + constsBytes + t * slotBytes;
+  const job = (t: number): ColumnJob => ({
+    fromEvals,
+    src: slot(t),
+    coeffs: slot(t) + 4 * m,
+    out: slot(t) + 8 * m,
+    m,
+    blocks,
+    consts,
+    logM,
+    scratch: slot(t) + 4 * (2 * m + N),
+    itw: k.itw,
+    dt: k.dt,
+    tw: k.tw,
+  });
+  for (let c0 = 0; c0 < input.width; c0 += threads) {
+    const batch = Math.min(threads, input.width - c0);
+    const mem = words(k);
+    for (let t = 0; t < batch; t++) {
+      const column = input.values.subarray((c0 + t) * h, (c0 + t + 1) * h);
+      const j = job(t);
+      if (fromEvals) mem.set(column, j.src / 4);
+      else {
+        mem.set(column, j.coeffs / 4);
+        mem.fill(0, j.coeffs / 4 + h, j.coeffs / 4 + m);
+      }
+    }
+    for (let t = 1; t < batch; t++) k.pool?.start(t - 1, job(t));
+    runColumnJob(k.x, job(0));
+    for (let t = 1; t < batch; t++) k.pool?.wait(t - 1);
+    const done = words(k);
+    for (let t = 0; t < batch; t++) lde.values.set(done.subarray(job(t).out / 4, job(t).out / 4 + N), (c0 + t) * N);
+  }
+}
+
+export function cosetInterpolate(evalsBitRev: Matrix, shift = GENERATOR): Matrix {
+  const n = evalsBitRev.height;
+  const logN = checkLength('cosetInterpolate', n);
+  checkShift(shift);
+  if (n < MIN_KERNEL_SIZE) return referenceCosetInterpolate(evalsBitRev, shift);
+  const k = requireKernel();
+  prepare(k, logN, 2 * n + SCRATCH_WORDS);
+  const a = k.data;
+  const b = a + 4 * n;
+  const scratch = b + 4 * n;
+  const out = matrix(evalsBitRev.width, n);
+  const nInv = inv(n);
+  const shiftInv = inv(shift);
+  for (let c = 0; c < out.width; c++) {
+    words(k).set(evalsBitRev.values.subarray(c * n, (c + 1) * n), a / 4);
+    k.x.bitrev_copy(a, b, logN, scratch); // natural order: evaluations of g(X) = f(shift·X) on H_n
+    inverseDif(k, b, n);
+    k.x.bitrev_copy(b, a, logN, scratch); // n·(coefficients of g), g_i = f_i·shift^i
+    scalePowers(k, a, a, n, nInv, shiftInv);
+    out.values.set(words(k).subarray(a / 4, a / 4 + n), c * n);
+  }
+  return out;
+}

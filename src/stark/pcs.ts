@@ -1,0 +1,275 @@
+/**
+ * Two-adic FRI polynomial commitment (Plonky3 `fri/src/two_adic_pcs.rs` shape): matrices are committed as
+ * bit-reversed coset LDEs in one mixed-height Merkle tree; openings at extension points are proven with
+ * DEEP quotients batched into one "reduced opening" codeword per LDE height, which FRI proves low-degree.
+ */
+import * as ext from './field/ext4.ts';
+import type { Ext4 } from './field/ext4.ts';
+import type { ByteReader, ByteWriter } from './codec.ts';
+import { VerifyError } from './errors.ts';
+import { DIGEST_BYTES } from './hash.ts';
+import type { Digest } from './hash.ts';
+import { bitReverse, log2Exact } from './matrix.ts';
+import type { Matrix } from './matrix.ts';
+import { merkleCommit, merkleOpenMany, merkleVerifyMany } from './merkle.ts';
+import type { MatrixDims, MerkleMultiOpening, MerkleTree } from './merkle.ts';
+import { cosetLde, cosetLdeFromCoeffs } from './ntt.ts';
+import type { Transcript } from './transcript.ts';
+import { GENERATOR, mul } from './field/babybear.ts';
+import type { BarycentricWeights } from './fri/deep.ts';
+import { addDeepQuotient, barycentricWeights, combineColumns, combineExts, combineRow, cosetPointsBitRev, evaluateColumns } from './fri/deep.ts';
+import { addScaledExt } from './fri/packed.ts';
+import { powOmega } from './fri/fold.ts';
+import { validateFriParams } from './fri/params.ts';
+import type { FriParams } from './fri/params.ts';
+import { friProve } from './fri/prover.ts';
+import { friVerify } from './fri/verifier.ts';
+import { readDigests, readFields, readFriProof, writeDigests, writeFields, writeFriProof } from './fri/proof.ts';
+import type { FriProof } from './fri/proof.ts';
+import { friSchedule, sortedUnique } from './fri/schedule.ts';
+
+export interface PcsCommitment {
+  readonly root: Digest;
+  readonly tree: MerkleTree;
+  /** Bit-reversed LDEs on s·H_N, N = 2^(logTraceHeight + logBlowup), in commit order. */
+  readonly ldes: readonly Matrix[];
+  readonly logTraceHeights: readonly number[];
+}
+
+/** Opened values of one round: [matrix][point][column]. */
+export type OpenedValues = Ext4[][][];
+
+export interface PcsOpenRound {
+  readonly commitment: PcsCommitment;
+  /** points[matrix]: the extension points at which every column of that matrix is opened. */
+  readonly points: Ext4[][];
+}
+
+export interface PcsVerifyRound {
+  readonly root: Digest;
+  readonly dims: readonly { width: number; logTraceHeight: number }[];
+  readonly points: Ext4[][];
+  readonly values: OpenedValues;
+}
+
+export interface PcsProof {
+  /** Per round: the rows of every matrix at the round's distinct query indices (ascending), compactly. */
+  readonly inputOpenings: MerkleMultiOpening[];
+  readonly fri: FriProof;
+}
+
+/** What the verifier knows before reading a PCS proof: the parameters and every round's dims. */
+export interface PcsProofShape {
+  readonly params: FriParams;
+  readonly rounds: readonly { dims: readonly { width: number; logTraceHeight: number }[] }[];
+}
+
+export const PCS_LABELS = {
+  values: 'pcs-opened-values',
+  columnCoeff: 'pcs-column-coeff',
+  pointCoeff: 'pcs-point-coeff',
+} as const;
+
+/** Evaluations on H_n (natural order, mixed heights) → LDEs at params.logBlowup, committed in one tree. */
+export function pcsCommit(evals: Matrix[], params: FriParams): PcsCommitment {
+  validateFriParams(params);
+  const logTraceHeights = evals.map((m) => log2Exact(m.height));
+  const ldes = evals.map((m) => cosetLde(m, params.logBlowup, GENERATOR));
+  const tree = merkleCommit(ldes);
+  return { root: tree.root, tree, ldes, logTraceHeights };
+}
+
+/** Coefficient columns of degree < 2^logTraceHeights[i] (e.g. quotient chunks) → LDEs, committed in one tree. */
+export function pcsCommitCoeffs(coeffs: Matrix[], logTraceHeights: number[], params: FriParams): PcsCommitment {
+  validateFriParams(params);
+  if (coeffs.length !== logTraceHeights.length) throw new RangeError(`pcsCommitCoeffs: ${coeffs.length} matrices but ${logTraceHeights.length} heights`);
+  const ldes = coeffs.map((m, i) => {
+    if (m.height > 2 ** logTraceHeights[i]) throw new RangeError(`pcsCommitCoeffs: matrix ${i} has ${m.height} coefficients, more than 2^${logTraceHeights[i]}`);
+    return cosetLdeFromCoeffs(m, logTraceHeights[i] + params.logBlowup, GENERATOR);
+  });
+  const tree = merkleCommit(ldes);
+  return { root: tree.root, tree, ldes, logTraceHeights: [...logTraceHeights] };
+}
+
+/** Batching coefficients: r per (round, matrix, column), then μ per (round, matrix, point). */
+interface BatchCoeffs {
+  columns: Ext4[][][]; // [round][matrix][column]
+  points: Ext4[][][]; // [round][matrix][point]
+}
+
+/**
+ * Absorbs every opened value (round, matrix, point order), then draws the batching coefficients.
+ * Independent coefficients per column (not powers of one α) keep the unique-decoding batching error at
+ * 2·N/|EF| rather than (#columns − 1)·N/|EF| (docs/security.md, "batching").
+ */
+function absorbAndSample(transcript: Transcript, values: readonly OpenedValues[], widths: number[][]): BatchCoeffs {
+  for (const round of values) for (const matrix of round) for (const point of matrix) transcript.absorbExts(PCS_LABELS.values, point);
+  const columns = widths.map((ws) => ws.map((w) => Array.from({ length: w }, () => transcript.sampleExt(PCS_LABELS.columnCoeff))));
+  const points = values.map((round) => round.map((matrix) => matrix.map(() => transcript.sampleExt(PCS_LABELS.pointCoeff))));
+  return { columns, points };
+}
+
+/** Distinct LDE heights (log2), descending: the FRI inputs. */
+function distinctHeights(logLdeHeights: number[][]): number[] {
+  return sortedUnique(logLdeHeights.flat()).reverse();
+}
+
+/** Opens every round at its points, absorbs the values, proves them. */
+export function pcsOpen(rounds: PcsOpenRound[], transcript: Transcript, params: FriParams): { values: OpenedValues[]; proof: PcsProof } {
+  const values = pcsEvaluate(rounds);
+  return { values, proof: pcsProveOpenings(rounds, values, transcript, params) };
+}
+
+/** Step 1: every column at every point, barycentric over the first n LDE rows (weights shared per height and point). */
+export function pcsEvaluate(rounds: PcsOpenRound[]): OpenedValues[] {
+  const weightCache = new Map<string, BarycentricWeights>();
+  const values: OpenedValues[] = rounds.map(({ commitment, points }) => {
+    if (points.length !== commitment.ldes.length) throw new RangeError(`pcsEvaluate: ${points.length} point lists for ${commitment.ldes.length} matrices`);
+    return commitment.ldes.map((lde, m) => {
+      const logN = commitment.logTraceHeights[m];
+      return points[m].map((z) => {
+        const key = `${logN}:${z.join(',')}`;
+        let weights = weightCache.get(key);
+        if (weights === undefined) weightCache.set(key, (weights = barycentricWeights(logN, z, GENERATOR)));
+        return evaluateColumns(lde, logN, weights);
+      });
+    });
+  });
+  return values;
+}
+
+/** Steps 2–4 for the given claimed values (a test can hand it wrong ones to play a consistent cheater). */
+export function pcsProveOpenings(rounds: PcsOpenRound[], values: OpenedValues[], transcript: Transcript, params: FriParams): PcsProof {
+  validateFriParams(params);
+  const { logBlowup } = params;
+  // 2. Absorb them all, then draw the batching coefficients.
+  const widths = rounds.map((r) => r.commitment.ldes.map((m) => m.width));
+  const coeffs = absorbAndSample(transcript, values, widths);
+
+  // 3. One reduced-opening codeword per LDE height: Σ μ·(S(x) − S(z))/(x − z), grouped by point so that
+  //    each distinct point costs one batch inversion per height.
+  const logLde = rounds.map((r) => r.commitment.logTraceHeights.map((h) => h + logBlowup));
+  const heights = distinctHeights(logLde);
+  const inputs = heights.map((logHeight) => {
+    const numerators = new Map<string, { z: Ext4; numer: Uint32Array; y: Ext4 }>();
+    rounds.forEach((round, r) => round.commitment.ldes.forEach((lde, m) => {
+      if (logLde[r][m] !== logHeight) return;
+      const combined = combineColumns(lde, round.commitment.logTraceHeights[m], coeffs.columns[r][m]);
+      round.points[m].forEach((z, p) => {
+        const key = z.join(',');
+        let entry = numerators.get(key);
+        if (entry === undefined) numerators.set(key, (entry = { z, numer: new Uint32Array(4 << logHeight), y: ext.ZERO }));
+        const mu = coeffs.points[r][m][p];
+        addScaledExt(entry.numer, combined, mu);
+        entry.y = ext.add(entry.y, ext.mul(mu, combineExts(values[r][m][p], coeffs.columns[r][m])));
+      });
+    }));
+    const acc = new Uint32Array(4 << logHeight);
+    const xs = cosetPointsBitRev(logHeight, GENERATOR);
+    for (const { z, numer, y } of numerators.values()) addDeepQuotient(acc, numer, y, xs, z);
+    return { logHeight, values: acc };
+  });
+
+  // 4. FRI, then open every round at the query indices.
+  const { proof: fri, queryIndices } = friProve(inputs, transcript, params);
+  const logMax = heights[0];
+  const inputOpenings = rounds.map(({ commitment }) => {
+    const shift = logMax - commitment.tree.logMaxHeight;
+    return merkleOpenMany(commitment.tree, sortedUnique(queryIndices.map((i) => i >>> shift)));
+  });
+  return { inputOpenings, fri };
+}
+
+const shapeError = (msg: string) => new VerifyError('invalid-proof-shape', msg);
+
+function checkRoundShapes(rounds: readonly PcsVerifyRound[], proof: PcsProof): void {
+  if (rounds.length === 0) throw shapeError('PCS: no rounds to verify');
+  if (proof.inputOpenings.length !== rounds.length) throw shapeError(`PCS: ${proof.inputOpenings.length} input openings for ${rounds.length} rounds`);
+  rounds.forEach(({ root, dims, points, values }, r) => {
+    if (!(root instanceof Uint8Array) || root.length !== DIGEST_BYTES) throw shapeError(`PCS round ${r}: root is not a ${DIGEST_BYTES}-byte digest`);
+    if (dims.length === 0) throw shapeError(`PCS round ${r}: no matrices`);
+    if (points.length !== dims.length || values.length !== dims.length) {
+      throw shapeError(`PCS round ${r}: ${dims.length} matrices but ${points.length} point lists and ${values.length} value lists`);
+    }
+    dims.forEach(({ width, logTraceHeight }, m) => {
+      if (!Number.isInteger(width) || width < 1) throw shapeError(`PCS round ${r} matrix ${m}: width ${width}`);
+      if (!Number.isInteger(logTraceHeight) || logTraceHeight < 0) throw shapeError(`PCS round ${r} matrix ${m}: log trace height ${logTraceHeight}`);
+      if (values[m].length !== points[m].length) throw shapeError(`PCS round ${r} matrix ${m}: ${values[m].length} opened points, expected ${points[m].length}`);
+      values[m].forEach((vs, p) => {
+        if (vs.length !== width) throw shapeError(`PCS round ${r} matrix ${m} point ${p}: ${vs.length} values, expected ${width}`);
+        vs.forEach((v, c) => {
+          if (!ext.isCanonicalExt(v)) throw shapeError(`PCS round ${r} matrix ${m} point ${p} column ${c}: not a canonical extension element`);
+        });
+      });
+    });
+  });
+}
+
+export function pcsVerify(rounds: PcsVerifyRound[], proof: PcsProof, transcript: Transcript, params: FriParams): void {
+  validateFriParams(params);
+  checkRoundShapes(rounds, proof);
+  const { logBlowup } = params;
+  const coeffs = absorbAndSample(transcript, rounds.map((r) => r.values), rounds.map((r) => r.dims.map((d) => d.width)));
+  // Claimed S(z) per (round, matrix, point), the verifier's side of every DEEP quotient.
+  const claimed = rounds.map((round, r) => round.values.map((vs, m) => vs.map((v) => combineExts(v, coeffs.columns[r][m]))));
+  const logLde = rounds.map((r) => r.dims.map((d) => d.logTraceHeight + logBlowup));
+  const heights = distinctHeights(logLde);
+  const logMax = heights[0];
+  const roundDims: MatrixDims[][] = rounds.map((r, i) => r.dims.map((d, m) => ({ width: d.width, height: 2 ** logLde[i][m] })));
+
+  const openInputs = (queryIndices: readonly number[]): Ext4[][] => {
+    // Each round's rows at its distinct indices, checked against the round root.
+    const rowsAt = rounds.map((round, r) => {
+      const shift = logMax - Math.max(...logLde[r]);
+      const indices = sortedUnique(queryIndices.map((i) => i >>> shift));
+      const opening = proof.inputOpenings[r];
+      if (opening.rows.length !== indices.length) throw shapeError(`PCS round ${r}: rows for ${opening.rows.length} indices, expected ${indices.length}`);
+      merkleVerifyMany(round.root, roundDims[r], indices, opening);
+      const byIndex = new Map(indices.map((idx, k) => [idx, opening.rows[k]]));
+      return (query: number) => byIndex.get(query >>> shift)!;
+    });
+    return queryIndices.map((index) => heights.map((logHeight) => {
+      const position = index >>> (logMax - logHeight);
+      const x = ext.fromBase(mul(GENERATOR, powOmega(logHeight, bitReverse(position, logHeight))));
+      let ro: Ext4 = ext.ZERO;
+      rounds.forEach((round, r) => round.dims.forEach((_, m) => {
+        if (logLde[r][m] !== logHeight) return;
+        const s = combineRow(rowsAt[r](index)[m], coeffs.columns[r][m]);
+        round.points[m].forEach((z, p) => {
+          const denom = ext.sub(x, z);
+          if (ext.isZero(denom)) throw shapeError(`PCS round ${r} matrix ${m}: opening point lies in the LDE domain`);
+          ro = ext.add(ro, ext.mul(coeffs.points[r][m][p], ext.div(ext.sub(s, claimed[r][m][p]), denom)));
+        });
+      }));
+      return ro;
+    }));
+  };
+  friVerify(proof.fri, heights, transcript, params, openInputs);
+}
+
+export function writePcsProof(w: ByteWriter, proof: PcsProof): void {
+  for (const opening of proof.inputOpenings) {
+    w.u32(opening.rows.length);
+    for (const rows of opening.rows) for (const row of rows) writeFields(w, row);
+    writeDigests(w, opening.nodes);
+  }
+  writeFriProof(w, proof.fri);
+}
+
+/** Strict and bounded: every count is checked against numQueries and the tree depth before allocation. */
+export function readPcsProof(r: ByteReader, shape: PcsProofShape): PcsProof {
+  const { params } = shape;
+  validateFriParams(params);
+  if (shape.rounds.length === 0) throw shapeError('PCS proof shape: no rounds');
+  const logLde = shape.rounds.map((round) => round.dims.map((d) => d.logTraceHeight + params.logBlowup));
+  const inputOpenings = shape.rounds.map((round, k) => {
+    const depth = Math.max(...logLde[k]);
+    const count = r.u32InRange(1, Math.min(params.numQueries, 2 ** depth), `PCS round ${k} opened indices`);
+    const rows: Uint32Array[][] = [];
+    for (let q = 0; q < count; q++) rows.push(round.dims.map((d, m) => readFields(r, d.width, `PCS round ${k} index ${q} matrix ${m}`)));
+    const nodes = readDigests(r, count * depth, `PCS round ${k} nodes`);
+    return { rows, nodes };
+  });
+  const fri = readFriProof(r, friSchedule(distinctHeights(logLde), params), params);
+  return { inputOpenings, fri };
+}

@@ -1,0 +1,74 @@
+/**
+ * The proof object and its canonical, versioned binary encoding (codec.ts). The reader takes every count
+ * from the verifying key and parameters, bounds what it must read before allocating, rejects
+ * non-canonical field elements and trailing bytes: one proof, one encoding.
+ */
+import { ByteReader, ByteWriter, DecodeError } from './codec.ts';
+import type { Ext4 } from './field/ext4.ts';
+import { TWO_ADICITY } from './field/babybear.ts';
+import { DIGEST_BYTES, type Digest } from './hash.ts';
+import { MIN_LOG_HEIGHT, type VerifyingKey } from './keys.ts';
+import { readPcsProof, writePcsProof, type OpenedValues, type PcsProof } from './pcs.ts';
+import { roundShapes } from './protocol.ts';
+
+/** "ZKCP" little-endian. */
+export const PROOF_MAGIC = 0x50434b5a;
+export const PROOF_VERSION = 1;
+
+export interface Proof {
+  /** The verifying key the prover used; compared first for a clear error (the transcript binds it anyway). */
+  readonly vkDigest: Digest;
+  readonly logHeights: readonly number[];
+  readonly mainRoot: Digest;
+  /** Present iff some table has interactions. */
+  readonly auxRoot: Digest | null;
+  /** One per table with interactions, in table order. */
+  readonly claimedSums: readonly Ext4[];
+  readonly quotientRoot: Digest;
+  /** Per PCS round ([prep], main, [aux], quotient): [matrix][point][column]. */
+  readonly openedValues: readonly OpenedValues[];
+  readonly pcsProof: PcsProof;
+}
+
+export function writeProof(proof: Proof): Uint8Array {
+  const w = new ByteWriter();
+  w.u32(PROOF_MAGIC).u32(PROOF_VERSION);
+  w.bytes(proof.vkDigest);
+  for (const h of proof.logHeights) w.u32(h);
+  w.bytes(proof.mainRoot);
+  if (proof.auxRoot !== null) w.bytes(proof.auxRoot);
+  for (const s of proof.claimedSums) w.ext(s);
+  w.bytes(proof.quotientRoot);
+  for (const round of proof.openedValues) for (const mat of round) for (const point of mat) for (const v of point) w.ext(v);
+  writePcsProof(w, proof.pcsProof);
+  return w.finish();
+}
+
+/** Strict decoding against the verifying key (which also fixes the parameters). Throws DecodeError. */
+export function readProof(bytes: Uint8Array, vk: VerifyingKey): Proof {
+  const r = new ByteReader(bytes);
+  const magic = r.u32('proof magic');
+  if (magic !== PROOF_MAGIC) throw new DecodeError('invalid-value', `not a zkc STARK proof (magic 0x${magic.toString(16)})`);
+  const version = r.u32('proof version');
+  if (version !== PROOF_VERSION) throw new DecodeError('invalid-value', `unsupported proof version ${version} (expected ${PROOF_VERSION})`);
+  const vkDigest = r.bytes(DIGEST_BYTES, 'verifying key digest');
+  // Heights only need a sanity bound here (they size the PCS proof); the verifier checks them against the key.
+  const maxLog = TWO_ADICITY - vk.params.logBlowup;
+  const logHeights = vk.tables.map((t) => r.u32InRange(MIN_LOG_HEIGHT, maxLog, `${t.name} log height`));
+  const mainRoot = r.bytes(DIGEST_BYTES, 'main root');
+  const hasAux = vk.tables.some((t) => t.numInteractions > 0);
+  const auxRoot = hasAux ? r.bytes(DIGEST_BYTES, 'aux root') : null;
+  const claimedSums = vk.tables.filter((t) => t.numInteractions > 0).map((t) => r.ext(`${t.name} claimed sum`));
+  const quotientRoot = r.bytes(DIGEST_BYTES, 'quotient root');
+  const shapes = roundShapes(vk);
+  const openedValues = shapes.map((s, round) =>
+    s.widths.map((width, m) =>
+      Array.from({ length: s.numPoints }, (_, p) =>
+        Array.from({ length: width }, () => r.ext(`opened value (round ${round}, matrix ${m}, point ${p})`)))));
+  const pcsProof = readPcsProof(r, {
+    params: vk.params,
+    rounds: shapes.map((s) => ({ dims: s.tables.map((t, j) => ({ width: s.widths[j], logTraceHeight: logHeights[t] })) })),
+  });
+  r.finish('proof');
+  return { vkDigest, logHeights, mainRoot, auxRoot, claimedSums, quotientRoot, openedValues, pcsProof };
+}

@@ -1,0 +1,164 @@
+/**
+ * The multi-table verifier, in numbered steps that match prover.ts (Winterfell verifier/src/lib.rs shape).
+ * Everything structural comes from the verifying key, never from the proof; every rejection is a VerifyError
+ * with a code naming the failed check.
+ */
+import { VerifyError } from './errors.ts';
+import * as ext from './field/ext4.ts';
+import type { Ext4 } from './field/ext4.ts';
+import { P } from './field/babybear.ts';
+import { absorbFriParams } from './fri/params.ts';
+import { DIGEST_BYTES, digestEquals } from './hash.ts';
+import { MIN_LOG_HEIGHT, type VerifyingKey } from './keys.ts';
+import { pcsVerify, type PcsVerifyRound } from './pcs.ts';
+import type { Proof } from './proof.ts';
+import {
+  LABELS, PROTOCOL_LABEL, absorbPublicValues, auxTables, localAndNext, prepTables, recombineExt, roundShapes,
+  sampleZeta, securityContext, totalInteractions, type RoundShape,
+} from './protocol.ts';
+import { assertAcceptableSecurity } from './security.ts';
+import { Transcript } from './transcript.ts';
+import { combineConstraints, evaluateAtPoint } from './builders/ood.ts';
+import { selectorsAt } from './builders/selectors.ts';
+
+export interface VerifyOptions {
+  /** Minimum conjectured security (bits) the parameters must reach; TEST parameters need this lowered. */
+  minSecurityBits?: number;
+}
+
+const shapeError = (msg: string) => new VerifyError('invalid-proof-shape', msg);
+
+/** Step 0b: the proof has exactly the shape the key fixes (a decoded proof has it; an in-memory one may not). */
+function checkShape(vk: VerifyingKey, proof: Proof): void {
+  if (proof.logHeights.length !== vk.tables.length) throw shapeError(`expected ${vk.tables.length} table heights, got ${proof.logHeights.length}`);
+  vk.tables.forEach((t, i) => {
+    const h = proof.logHeights[i];
+    if (!Number.isInteger(h) || h < MIN_LOG_HEIGHT || h > t.maxLogHeight) {
+      throw new VerifyError('table-height-out-of-range', `${t.name}: height 2^${h} is outside [2^${MIN_LOG_HEIGHT}, 2^${t.maxLogHeight}]`);
+    }
+    if (t.fixedLogHeight !== null && h !== t.fixedLogHeight) {
+      throw new VerifyError('table-height-out-of-range', `${t.name}: height 2^${h}, but the verifying key fixes 2^${t.fixedLogHeight}`);
+    }
+  });
+  const isDigest = (d: unknown) => d instanceof Uint8Array && d.length === DIGEST_BYTES;
+  if (![proof.vkDigest, proof.mainRoot, proof.quotientRoot].every(isDigest) || (proof.auxRoot !== null && !isDigest(proof.auxRoot))) {
+    throw shapeError(`every digest in the proof must be ${DIGEST_BYTES} bytes`);
+  }
+  const numAux = auxTables(vk).length;
+  if ((proof.auxRoot !== null) !== numAux > 0) throw shapeError(`aux root ${numAux > 0 ? 'missing' : 'unexpected'}`);
+  if (proof.claimedSums.length !== numAux) throw shapeError(`expected ${numAux} claimed sums, got ${proof.claimedSums.length}`);
+  proof.claimedSums.forEach((s, i) => {
+    if (!ext.isCanonicalExt(s)) throw shapeError(`claimed sum ${i} is not a canonical extension element`);
+  });
+  const shapes = roundShapes(vk);
+  if (proof.openedValues.length !== shapes.length) throw shapeError(`expected ${shapes.length} opening rounds, got ${proof.openedValues.length}`);
+  shapes.forEach((s, r) => {
+    const round = proof.openedValues[r];
+    const ok = round.length === s.widths.length && round.every((mat, m) =>
+      mat.length === s.numPoints && mat.every((pt) => pt.length === s.widths[m] && pt.every((v) => ext.isCanonicalExt(v))));
+    if (!ok) throw new VerifyError('opening-shape-mismatch', `opened values of round ${r} do not have the shape the verifying key fixes`);
+  });
+}
+
+export function verify(
+  vk: VerifyingKey,
+  proof: Proof,
+  publicValues: readonly (readonly number[])[],
+  { minSecurityBits = 100 }: VerifyOptions = {},
+): void {
+  const params = vk.params;
+  // 0. shape against the key, security of the parameters at this shape, interaction count, public values
+  checkShape(vk, proof);
+  const logHeights = proof.logHeights;
+  assertAcceptableSecurity(params, securityContext(vk, logHeights), minSecurityBits);
+  // Multiplicities are field elements: past p interactions in total, a multiset could wrap to look balanced.
+  const interactions = totalInteractions(vk, logHeights);
+  if (interactions >= P) throw new VerifyError('too-many-interactions', `${interactions} interactions in total, must stay below p = ${P}`);
+  if (publicValues.length !== vk.tables.length) {
+    throw new VerifyError('public-values-mismatch', `expected public values for ${vk.tables.length} tables, got ${publicValues.length}`);
+  }
+  vk.tables.forEach((t, i) => {
+    const pv = publicValues[i];
+    if (pv.length !== t.numPublicValues || pv.some((x) => !Number.isInteger(x) || x < 0 || x >= P)) {
+      throw new VerifyError('public-values-mismatch', `${t.name}: expected ${t.numPublicValues} canonical public values`);
+    }
+  });
+  if (!digestEquals(proof.vkDigest, vk.digest)) {
+    throw new VerifyError('verifying-key-mismatch', 'the proof was made for another verifying key (AIRs, preprocessed data or parameters differ)');
+  }
+
+  // 1. transcript: label, parameters, verifying key, public values, table heights
+  const transcript = new Transcript(PROTOCOL_LABEL);
+  absorbFriParams(transcript, params);
+  transcript.absorbDigest(LABELS.vkDigest, vk.digest);
+  absorbPublicValues(transcript, publicValues);
+  transcript.absorbU32s(LABELS.logHeights, logHeights);
+
+  // 2. main commitment
+  transcript.absorbDigest(LABELS.mainRoot, proof.mainRoot);
+
+  // 3–4. LogUp challenges, aux commitment, claimed sums; the buses balance iff the sums add to zero
+  const auxIdx = auxTables(vk);
+  const challenges: Ext4[] = [];
+  if (auxIdx.length > 0) {
+    challenges.push(transcript.sampleExt(LABELS.logupAlpha), transcript.sampleExt(LABELS.logupGamma));
+    transcript.absorbDigest(LABELS.auxRoot, proof.auxRoot!);
+    transcript.absorbExts(LABELS.claimedSums, proof.claimedSums);
+    const total = proof.claimedSums.reduce<Ext4>((acc, s) => ext.add(acc, s), ext.ZERO);
+    if (!ext.isZero(total)) throw new VerifyError('bus-imbalance', `the tables' claimed LogUp sums add up to [${total.join(', ')}], not 0`);
+  }
+
+  // 5. constraint-combination challenge
+  const alpha = transcript.sampleExt(LABELS.constraintAlpha);
+
+  // 6. quotient commitment
+  transcript.absorbDigest(LABELS.quotientRoot, proof.quotientRoot);
+
+  // 7. out-of-domain point
+  const zeta = sampleZeta(transcript, Math.max(...logHeights), params.logBlowup);
+
+  // 8. (opened values are in the proof; the PCS check in step 10 absorbs them)
+  // 9. OOD check per table: Σ_k α^k·C_k(ζ) = Z_H(ζ)·Σ_k ζ^{k·n}·q_k(ζ)
+  const shapes = roundShapes(vk);
+  const roundOf = (kind: RoundShape['kind']) => shapes.findIndex((s) => s.kind === kind);
+  const [prepRound, mainRound, auxRound, quotientRound] = [roundOf('prep'), roundOf('main'), roundOf('aux'), roundOf('quotient')];
+  const prepIdx = prepTables(vk);
+  const emptyWindow = { local: [], next: [] };
+  vk.systems.forEach((sys, t) => {
+    const logN = logHeights[t];
+    const window = (round: number, m: number) => ({ local: proof.openedValues[round][m][0], next: proof.openedValues[round][m][1] });
+    const p = prepIdx.indexOf(t);
+    const a = auxIdx.indexOf(t);
+    const auxOpened = a >= 0 ? window(auxRound, a) : null;
+    const { zh, selectors } = selectorsAt(zeta, logN);
+    const values = evaluateAtPoint(sys.program, {
+      main: window(mainRound, t),
+      prep: p >= 0 ? window(prepRound, p) : emptyWindow,
+      aux: auxOpened
+        ? { local: recombineExt(auxOpened.local, sys.auxWidth), next: recombineExt(auxOpened.next, sys.auxWidth) }
+        : emptyWindow,
+      selectors,
+      publicValues: publicValues[t],
+      challenges,
+      claimedSum: a >= 0 ? proof.claimedSums[a] : ext.ZERO,
+    });
+    const constraintsAtZeta = combineConstraints(values, alpha);
+    const chunks = recombineExt(proof.openedValues[quotientRound][t][0], 1 << sys.logQuotientChunks);
+    const zetaN = ext.pow(zeta, 2 ** logN);
+    let quotientAtZeta: Ext4 = ext.ZERO;
+    for (let k = chunks.length - 1; k >= 0; k--) quotientAtZeta = ext.add(ext.mul(quotientAtZeta, zetaN), chunks[k]);
+    if (!ext.equals(constraintsAtZeta, ext.mul(zh, quotientAtZeta))) {
+      throw new VerifyError('ood-constraint-mismatch', `${sys.name}: the constraints at ζ do not match the quotient (C(ζ) ≠ Z_H(ζ)·Q(ζ))`);
+    }
+  });
+
+  // 10. PCS: the opened values are those of the committed polynomials (absorbs them, then FRI)
+  const rounds: PcsVerifyRound[] = [];
+  const dims = (tables: number[], widths: readonly number[]) => tables.map((t, j) => ({ width: widths[j], logTraceHeight: logHeights[t] }));
+  const roots = { prep: vk.preprocessedRoot!, main: proof.mainRoot, aux: proof.auxRoot!, quotient: proof.quotientRoot };
+  for (const [r, s] of shapes.entries()) {
+    const points = s.tables.map((t) => (s.kind === 'quotient' ? [zeta] : localAndNext(zeta, logHeights[t])));
+    rounds.push({ root: roots[s.kind], dims: dims([...s.tables], s.widths), points, values: proof.openedValues[r] });
+  }
+  pcsVerify(rounds, proof.pcsProof, transcript, params);
+}

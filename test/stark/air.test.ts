@@ -1,0 +1,245 @@
+// The AIR layer without the protocol: symbolic degrees, the debug checker, LogUp's auxiliary trace and the
+// compiled quotient evaluator against the interpreter.
+import { describe, expect, it } from 'vitest';
+import { buildTableSystem } from '../../src/stark/constraint-system.ts';
+import { debugCheck, type DebugTable } from '../../src/stark/builders/debug.ts';
+import { forEachChunk, type RowEnv } from '../../src/stark/builders/rows.ts';
+import { traceNextRows, traceSelectors, quotientDomain } from '../../src/stark/builders/selectors.ts';
+import { evaluateQuotientCompiled, evaluateQuotientInterpreted } from '../../src/stark/builders/quotient.ts';
+import { generateAuxTrace, packInteractions } from '../../src/stark/lookup.ts';
+import { Expr, flatten } from '../../src/stark/expr.ts';
+import { InputError } from '../../src/stark/errors.ts';
+import * as ext from '../../src/stark/field/ext4.ts';
+import type { Ext4 } from '../../src/stark/field/ext4.ts';
+import { log2Exact, matrix, type Matrix } from '../../src/stark/matrix.ts';
+import type { Air } from '../../src/stark/air.ts';
+import {
+  benchmarkSystem, fibonacciSystem, permutationSystem, preprocessedSumSystem, rangeCheckSystem, type TestSystem,
+} from '../helpers/test-airs.ts';
+
+function debugTables(sys: TestSystem): DebugTable[] {
+  return sys.airs.map((air, i) => ({
+    system: buildTableSystem(air),
+    main: sys.traces[i],
+    prep: sys.preprocessed[i],
+    publicValues: sys.publicValues[i],
+  }));
+}
+
+/** A deterministic pseudo-random generator (xorshift32), seeded; the seed is printed by the caller. */
+function rng(seed: number) {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13; s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5; s >>>= 0;
+    return s % 2013265921;
+  };
+}
+
+describe('symbolic analysis', () => {
+  it('computes degrees and quotient chunks', () => {
+    const fib = buildTableSystem(fibonacciSystem(3).airs[0]);
+    expect(fib.maxDegree).toBe(2);
+    expect(fib.logQuotientChunks).toBe(0);
+    expect(fib.numUserConstraints).toBe(5);
+    const bench = buildTableSystem(benchmarkSystem(3).airs[0]);
+    expect(bench.maxDegree).toBe(3);
+    expect(bench.logQuotientChunks).toBe(1);
+    const range = buildTableSystem(rangeCheckSystem(3).airs[0]);
+    // two degree-1 interactions pack into one column: h·d1·d2 has degree 3
+    expect(range.groups).toEqual([[0, 1]]);
+    expect(range.auxWidth).toBe(2);
+  });
+
+  it('rejects constraints of degree above 3', () => {
+    const air: Air = {
+      name: 'too-high', mainWidth: 1, preprocessedWidth: 0, numPublicValues: 0,
+      eval(b) { const [x] = b.main().local; b.whenTransition().assertZero(x.mul(x).mul(x)); },
+    };
+    expect(() => buildTableSystem(air)).toThrow(expect.objectContaining({ code: 'constraint-degree-too-high' }));
+  });
+
+  it('gives different AIRs different constraint digests and equal AIRs equal ones', () => {
+    const a = buildTableSystem(fibonacciSystem(3).airs[0]);
+    const b = buildTableSystem(fibonacciSystem(3).airs[0]);
+    const c = buildTableSystem(benchmarkSystem(3).airs[0]);
+    expect(a.constraintDigest).toEqual(b.constraintDigest);
+    expect(a.constraintDigest).not.toEqual(c.constraintDigest);
+  });
+
+  it('refuses an AIR that states nothing, with a typed error', () => {
+    const air: Air = { name: 'x', mainWidth: 1, preprocessedWidth: 0, numPublicValues: 0, eval() {} };
+    expect(() => buildTableSystem(air)).toThrow(InputError);
+  });
+});
+
+describe('debug checker', () => {
+  const honest: [string, TestSystem][] = [
+    ['fibonacci', fibonacciSystem(4)],
+    ['range check', rangeCheckSystem(5)],
+    ['permutation', permutationSystem(4)],
+    ['preprocessed', preprocessedSumSystem(4)],
+    ['benchmark', benchmarkSystem(4)],
+  ];
+  it.each(honest)('accepts the honest %s trace', (_, sys) => {
+    const report = debugCheck(debugTables(sys));
+    expect(report.failures).toEqual([]);
+    expect(report.imbalances).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+
+  it('reports every failing row and constraint of a corrupted cell', () => {
+    const sys = fibonacciSystem(4);
+    sys.traces[0].values[5] += 1; // a at row 5
+    const report = debugCheck(debugTables(sys));
+    expect(report.ok).toBe(false);
+    // row 4: a' = b fails; row 5: b' = a + b fails
+    expect(report.failures.map((f) => [f.row, f.constraint])).toEqual([[4, 2], [5, 3]]);
+  });
+
+  it('reports a looked-up value that is not in the table', () => {
+    const sys = rangeCheckSystem(3, [1, 2, 3, 4, 5, 6, 7, 300 * 256 + 1]);
+    const report = debugCheck(debugTables(sys));
+    expect(report.failures).toEqual([]);
+    expect(report.imbalances).toEqual([{ bus: 1, fields: [300], multiplicity: 1 }]);
+  });
+});
+
+function traceEnv(sys: TestSystem, t: number, aux: Matrix | null, challenges: Ext4[], claimedSum: Ext4): RowEnv {
+  const n = sys.traces[t].height;
+  return {
+    length: n, main: sys.traces[t], prep: sys.preprocessed[t] ?? null, aux,
+    nextRow: traceNextRows(n), selectors: traceSelectors(log2Exact(n)),
+    publicValues: sys.publicValues[t], challenges, claimedSum,
+  };
+}
+
+describe('LogUp auxiliary trace', () => {
+  const challenges: Ext4[] = [[5, 6, 7, 8], [9, 10, 11, 12]];
+  it.each([
+    ['range check', rangeCheckSystem(5)],
+    ['permutation', permutationSystem(4)],
+  ] as const)('satisfies every constraint on the trace and balances (%s)', (_, sys) => {
+    let total: Ext4 = ext.ZERO;
+    sys.airs.forEach((air, t) => {
+      const system = buildTableSystem(air);
+      const { aux, claimedSum } = generateAuxTrace(system.interactions, system.groups, traceEnv(sys, t, null, challenges, ext.ZERO));
+      total = ext.add(total, claimedSum);
+      forEachChunk(system.program, traceEnv(sys, t, aux, challenges, claimedSum), ({ len, nodeValues, chunkSize }) => {
+        system.program.roots.forEach((r, k) => {
+          const lanes = system.program.nodes[r].isExt ? 4 : 1;
+          for (let c = 0; c < lanes; c++) {
+            for (let i = 0; i < len; i++) expect(nodeValues[r][c * chunkSize + i], `constraint ${k} row ${i}`).toBe(0);
+          }
+        });
+      });
+    });
+    expect(total).toEqual(ext.ZERO);
+  });
+
+  it('does not balance when a multiplicity is off by one', () => {
+    const sys = rangeCheckSystem(5);
+    sys.traces[1].values[7] += 1;
+    let total: Ext4 = ext.ZERO;
+    sys.airs.forEach((air, t) => {
+      const system = buildTableSystem(air);
+      total = ext.add(total, generateAuxTrace(system.interactions, system.groups, traceEnv(sys, t, null, challenges, ext.ZERO)).claimedSum);
+    });
+    expect(total).not.toEqual(ext.ZERO);
+  });
+});
+
+/** 70 degree-≤3 constraints over 3 columns, plus an interaction: exercises every accumulation path. */
+function manyConstraintsSystem(): TestSystem {
+  const air: Air = {
+    name: 'many', mainWidth: 3, preprocessedWidth: 0, numPublicValues: 1,
+    eval(b) {
+      const { local, next } = b.main();
+      const [pv] = b.publicValues();
+      for (let i = 0; i < 70; i++) {
+        const [x, y] = [local[i % 3], next[(i + 1) % 3]];
+        if (i % 3 === 0) b.assertZero(x.mul(y).mul(i + 1).sub(pv));
+        else if (i % 3 === 1) b.whenTransition().assertEq(x.mul(y), i);
+        else b.assertBool(x.add(i));
+      }
+      b.send(3, [local[0], next[1]], local[2]);
+    },
+  };
+  return { airs: [air], preprocessed: [undefined], traces: [matrix(3, 16)], publicValues: [[5]] };
+}
+
+function manyInteractionsSystem(): TestSystem {
+  const air: Air = {
+    name: 'sends', mainWidth: 4, preprocessedWidth: 0, numPublicValues: 0,
+    eval(b) {
+      const { local, next } = b.main();
+      for (let i = 0; i < 20; i++) b.send(i % 3, [local[i % 4], next[(i + 1) % 4].add(i)], local[3]);
+    },
+  };
+  return { airs: [air], preprocessed: [undefined], traces: [matrix(4, 16)], publicValues: [[]] };
+}
+
+describe('compiled quotient evaluator', () => {
+  it.each([
+    ['range check', rangeCheckSystem(4), 0],
+    ['benchmark', benchmarkSystem(4), 0],
+    ['preprocessed', preprocessedSumSystem(4), 0],
+    ['70 constraints (several delayed-reduction flushes and compiled passes)', manyConstraintsSystem(), 0],
+    ['20 interactions (LogUp-heavy, several compiled passes)', manyInteractionsSystem(), 0],
+  ] as const)('matches the interpreter on random inputs (%s)', (_, sys, t) => {
+    const seed = 12345;
+    console.info(`compiled-vs-interpreted seed ${seed}`);
+    const next = rng(seed);
+    const system = buildTableSystem(sys.airs[t]);
+    const logN = log2Exact(sys.traces[t].height);
+    const dom = quotientDomain(logN, 1);
+    const rand = (w: number) => matrix(w, dom.length * 2, Uint32Array.from({ length: w * dom.length * 2 }, next));
+    const env: RowEnv = {
+      length: dom.length,
+      main: rand(system.mainWidth), prep: system.prepWidth ? rand(system.prepWidth) : null,
+      aux: system.auxWidth ? rand(4 * system.auxWidth) : null,
+      nextRow: dom.nextRow, selectors: dom.selectors,
+      publicValues: Array.from({ length: system.numPublicValues }, next),
+      challenges: [[next(), next(), next(), next()], [next(), next(), next(), next()]],
+      claimedSum: [next(), next(), next(), next()],
+    };
+    const alpha: Ext4 = [next(), next(), next(), next()];
+    expect(evaluateQuotientCompiled(system.program, env, alpha, dom.zhInverse)).toEqual(
+      evaluateQuotientInterpreted(system.program, env, alpha, dom.zhInverse),
+    );
+  });
+});
+
+describe('expressions', () => {
+  it('flattens shared subexpressions once', () => {
+    const x = Expr.variable('main', 0);
+    const y = Expr.variable('main', 1);
+    const program = flatten([x.mul(y).add(1), x.mul(y).sub(1)]);
+    // x, y, x·y, 1, x·y + 1, x·y − 1
+    expect(program.nodes.length).toBe(6);
+    expect(program.roots.length).toBe(2);
+  });
+
+  it('counts degrees, selectors as 1, and folds constants', () => {
+    const x = Expr.variable('main', 0);
+    const sel = Expr.variable('selector', 0);
+    expect(sel.mul(x.mul(x)).degree).toBe(3);
+    expect(x.mul(0).degree).toBe(0);
+    expect(Expr.constant(-1).value).toBe(2013265920);
+  });
+});
+
+describe('LogUp packing', () => {
+  const x = Expr.variable('main', 0);
+  const it1 = { bus: 1, fields: [x], multiplicity: Expr.constant(1) };
+  const it2 = { bus: 1, fields: [x.mul(x)], multiplicity: Expr.constant(1) };
+  const it3 = { bus: 1, fields: [x.mul(x).mul(x)], multiplicity: Expr.constant(1) };
+  it('pairs degree-1 messages and keeps degree-2 messages alone', () => {
+    expect(packInteractions('t', [it1, it1, it1], 3)).toEqual([[0, 1], [2]]);
+    expect(packInteractions('t', [it2, it1, it1], 3)).toEqual([[0], [1, 2]]);
+  });
+  it('refuses a message whose constraint would exceed degree 3', () => {
+    expect(() => packInteractions('t', [it3], 3)).toThrow(expect.objectContaining({ code: 'constraint-degree-too-high' }));
+  });
+});

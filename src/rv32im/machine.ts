@@ -1,6 +1,7 @@
 // Machine state for one run: registers, flat guest memory and the pre-decoded code table.
-// Memory map from platform.ts; instruction fields from decode.ts. Code is decoded once at load
-// (it is a read-only ROM: stores into executable segments fault), so the loop never decodes.
+// Memory map from platform.ts; instruction fields from decode.ts. Code is decoded once at load,
+// so the loop never decodes: it is a fixed ROM (stores into read-only code fault; a stored-to word
+// of writable RWX code faults when executed). docs/abi.md, "Code".
 
 import { decode, Op } from './decode.ts';
 import type { Program } from './elf.ts';

@@ -47,7 +47,7 @@ export const PARAM_BOUNDS = {
 /**
  * Default: ≥ 100 conjectured bits for traces up to 2^20 rows (docs/security.md). Rate 1/4 supports
  * constraint degree ≤ 5 (4 quotient chunks). Arity 8 with 16 final coefficients gave the smallest PCS
- * proofs measured (16 columns × 2^16: arity 2 ≈ 119 KiB, 4 ≈ 69 KiB, 8 ≈ 61 KiB, 16 ≈ 62 KiB).
+ * proofs measured (16 columns × 2^16, 16 final coefficients: arity 2 ≈ 119 KiB, 4 ≈ 69, 8 ≈ 61, 16 ≈ 65).
  */
 export const DEFAULT_PARAMS: FriParams = Object.freeze({
   logBlowup: 2,

@@ -9,6 +9,7 @@ import { printTable } from './table.ts';
 
 const PARTS: Record<string, () => Promise<BenchRow[]>> = {
   executor: async () => (await import('./executor.ts')).runExecutorBench(),
+  primitives: async () => (await import('./primitives.ts')).runPrimitivesBench(),
   stark: async () => (await import('./stark.ts')).runStarkBench(),
 };
 

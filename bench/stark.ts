@@ -9,6 +9,7 @@ import { setup, prove, verify, readProof, writeProof } from '../src/stark/index.
 import * as profiles from '../src/stark/fri/params.ts';
 import { benchmarkSystem } from '../test/helpers/test-airs.ts';
 import type { BenchRow } from './table.ts';
+import { measureFloorMs } from './primitives.ts';
 
 type ProfileName = 'DEFAULT_PARAMS' | 'PROVEN_PARAMS' | 'TEST_PARAMS_INSECURE';
 
@@ -35,11 +36,15 @@ export async function runStarkBench(): Promise<BenchRow[]> {
   const heights = (process.env.STARK_BENCH_LOG_HEIGHTS ?? '16,20').split(',').map(Number);
   return heights.flatMap((logHeight) => {
     const f = measure(logHeight, 'DEFAULT_PARAMS');
+    const floorMs = measureFloorMs(16, logHeight, profiles.DEFAULT_PARAMS.logBlowup);
     const what = `16 × 2^${logHeight}`;
     return [
+      { part: 'stark', metric: `floor: LDE + commit ${what}`, value: floorMs / 1000, unit: 's', note: 'same run' },
       { part: 'stark', metric: `prove ${what}`, value: f.proveMs / 1000, unit: 's' },
-      { part: 'stark', metric: `verify ${what}`, value: f.verifyMs, unit: 'ms' },
-      { part: 'stark', metric: `proof size ${what}`, value: f.proofBytes / 1024, unit: 'KiB' },
+      { part: 'stark', metric: `prove / floor ${what}`, value: f.proveMs / floorMs, unit: '×', target: '≤ 3' },
+      { part: 'stark', metric: `proving rate ${what}`, value: (1 << logHeight) / f.proveMs, unit: 'k rows/s' },
+      { part: 'stark', metric: `verify ${what}`, value: f.verifyMs, unit: 'ms', target: '≤ 50' },
+      { part: 'stark', metric: `proof size ${what}`, value: f.proofBytes / 1024, unit: 'KiB', target: '≤ 200' },
     ];
   });
 }

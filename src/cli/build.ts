@@ -1,8 +1,7 @@
 // `zkc build file.c [more.c] -o file.elf [-O2] [--picolibc]`: compiles a guest with the zkc SDK (src/toolchain).
 
 import type { Command } from 'commander';
-import { buildGuest, OPT_LEVELS, type OptLevel } from '../toolchain/build.ts';
-import { ToolchainError } from '../toolchain/errors.ts';
+import { buildGuest, OPT_LEVELS, ToolchainError, type OptLevel } from '../index.ts';
 
 export function registerBuild(program: Command): void {
   program

@@ -5,11 +5,8 @@
 
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadElf } from '../rv32im/elf.ts';
-import { ElfError, ExecError } from '../rv32im/errors.ts';
-import { execute } from '../rv32im/execute.ts';
-import type { ExecResult } from '../rv32im/execute.ts';
-import { MAX_CYCLES_LIMIT } from '../rv32im/platform.ts';
+import { loadElf, execute, ElfError, ExecError, platform } from '../index.ts';
+import type { ExecResult } from '../index.ts';
 import { UsageError } from './errors.ts';
 
 interface RunOptions {
@@ -81,8 +78,8 @@ function runCommand(elfPath: string, opts: RunOptions): void {
 
 function parseMaxCycles(text: string): number {
   const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_CYCLES_LIMIT) {
-    throw new UsageError(`--max-cycles must be an integer in [1, ${MAX_CYCLES_LIMIT}], got '${text}'`);
+  if (!Number.isSafeInteger(n) || n < 1 || n > platform.MAX_CYCLES_LIMIT) {
+    throw new UsageError(`--max-cycles must be an integer in [1, ${platform.MAX_CYCLES_LIMIT}], got '${text}'`);
   }
   return n;
 }

@@ -7,7 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import { setup, prove, verify, readProof, writeProof } from '../src/stark/index.ts';
 import * as profiles from '../src/stark/fri/params.ts';
-import { benchmarkSystem } from '../test/helpers/test-airs.ts';
+import { benchmarkSystem, rangeCheckSystem, type TestSystem } from '../test/helpers/test-airs.ts';
 import type { BenchRow } from './table.ts';
 import { measureFloorMs } from './primitives.ts';
 
@@ -19,9 +19,8 @@ interface StarkFigures {
   proofBytes: number;
 }
 
-function measure(logHeight: number, profileName: ProfileName): StarkFigures {
+function measure(logHeight: number, profileName: ProfileName, sys: TestSystem = benchmarkSystem(logHeight)): StarkFigures {
   const params = profiles[profileName];
-  const sys = benchmarkSystem(logHeight);
   const { provingKey, verifyingKey } = setup(sys.airs, sys.preprocessed, params);
   const t0 = performance.now();
   const bytes = writeProof(prove(provingKey, sys.traces, sys.publicValues));
@@ -32,9 +31,32 @@ function measure(logHeight: number, profileName: ProfileName): StarkFigures {
   return { proveMs, verifyMs: performance.now() - t1, proofBytes: bytes.length };
 }
 
+/** Committed base-field cells per row of a system's tables: main + preprocessed, and LogUp aux (4 per ext column). */
+function committedCellsPerRow(sys: TestSystem): { main: number; aux: number } {
+  const { verifyingKey } = setup(sys.airs, sys.preprocessed, profiles.TEST_PARAMS_INSECURE);
+  const tables = verifyingKey.tables;
+  return {
+    main: tables.reduce((s, t) => s + t.mainWidth + t.prepWidth, 0),
+    aux: tables.reduce((s, t) => s + 4 * t.auxWidth, 0),
+  };
+}
+
+/** LogUp workload: 2^logHeight 16-bit values range-checked through two byte lookups each into a 2^8 table. */
+function lookupRows(logHeight: number): BenchRow[] {
+  const sys = rangeCheckSystem(logHeight);
+  const f = measure(logHeight, 'DEFAULT_PARAMS', sys);
+  const cells = committedCellsPerRow(sys);
+  const what = `range-check 2^${logHeight} (LogUp)`;
+  return [
+    { part: 'stark', metric: `prove ${what}`, value: f.proveMs / 1000, unit: 's' },
+    { part: 'stark', metric: `committed cells/row ${what}, main+prep`, value: cells.main, unit: 'cells', note: 'summed over tables' },
+    { part: 'stark', metric: `committed cells/row ${what}, aux`, value: cells.aux, unit: 'cells', note: '4 per ext column' },
+  ];
+}
+
 export async function runStarkBench(): Promise<BenchRow[]> {
   const heights = (process.env.STARK_BENCH_LOG_HEIGHTS ?? '16,20').split(',').map(Number);
-  return heights.flatMap((logHeight) => {
+  const rows = heights.flatMap((logHeight) => {
     const f = measure(logHeight, 'DEFAULT_PARAMS');
     const floorMs = measureFloorMs(16, logHeight, profiles.DEFAULT_PARAMS.logBlowup);
     const what = `16 × 2^${logHeight}`;
@@ -47,6 +69,7 @@ export async function runStarkBench(): Promise<BenchRow[]> {
       { part: 'stark', metric: `proof size ${what}`, value: f.proofBytes / 1024, unit: 'KiB', target: '≤ 200' },
     ];
   });
+  return [...rows, ...lookupRows(16)];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

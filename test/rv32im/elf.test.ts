@@ -8,6 +8,7 @@ import { ElfError, type ElfErrorCode } from '../../src/rv32im/errors.ts';
 import { execute } from '../../src/rv32im/execute.ts';
 import { GUEST_END_ADDR, STACK_RESERVED_BOTTOM } from '../../src/rv32im/platform.ts';
 import * as enc from '../../src/rv32im/encode.ts';
+import { hasClang, hasRiscvGcc, warnIfMissing } from '../helpers/toolchain.ts';
 import {
   EHDR,
   PF_R,
@@ -174,19 +175,10 @@ describe('loadElf: one error per check', () => {
   });
 });
 
-const hasClang = commandExists('clang') && commandExists('ld.lld');
-const hasGcc = commandExists('riscv64-unknown-elf-gcc');
-if (!hasClang) console.warn('SKIPPING clang+lld ELF loading test: clang/ld.lld not found (CI has them)');
-if (!hasGcc) console.warn('SKIPPING riscv64-unknown-elf-gcc ELF loading test: compiler not found (CI has it)');
+const hasGcc = hasRiscvGcc;
+warnIfMissing(hasClang, 'clang+lld ELF loading test', 'clang lld');
+warnIfMissing(hasGcc, 'riscv64-unknown-elf-gcc ELF loading test', 'gcc-riscv64-unknown-elf');
 
-function commandExists(cmd: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 // A freestanding program with data, bss and rodata, linked with each toolchain's default layout.
 const SOURCE = `

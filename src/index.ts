@@ -9,6 +9,7 @@ export type { Program, Segment } from './rv32im/elf.ts';
 export { execute } from './rv32im/execute.ts';
 export type { ExecOptions, ExecResult } from './rv32im/execute.ts';
 export { executeWithTrace } from './rv32im/trace.ts';
+export { executeWithSegments, DEFAULT_SEGMENT_CYCLES, type TraceSegment, type SegmentOptions, type SegmentedResult } from './rv32im/trace.ts';
 export type { ExecutionTrace, ByteEvents } from './rv32im/trace.ts';
 export { ElfError, ExecError } from './rv32im/errors.ts';
 export type { ElfErrorCode, ExecErrorCode } from './rv32im/errors.ts';

@@ -1,18 +1,23 @@
-// Trace storage: reserved column buffers the trace loop writes into, plus the syscall byte logs.
-// Layout documented on ExecutionTrace (trace.ts).
+// Trace storage: the reused segment buffers the trace loop writes into (plus the per-segment
+// syscall byte logs), and the accumulator that glues segments into one ExecutionTrace.
+// Layouts documented on ExecutionTrace and TraceSegment (trace.ts).
 
-import type { ByteEvents, ExecutionTrace } from './trace.ts';
+import type { ByteEvents, ExecutionTrace, TraceSegment } from './trace.ts';
 import type { IoLog } from './syscalls.ts';
 
 /** Bytes of trace per cycle (9 u32 columns), excluding the much smaller byte-event logs. */
 export const TRACE_BYTES_PER_CYCLE = 36;
 
-/**
- * Rows reserved up front (capped, so a huge maxCycles does not reserve huge buffers). Reserved
- * pages cost nothing until written, so each trace byte is touched once; growing by copying touched
- * every byte twice, which dominated trace time on a VM where first-touch page faults are slow.
- */
-const MAX_RESERVED_ROWS = 1 << 26;
+/** The nine per-cycle columns, in ExecutionTrace order. */
+export const COLUMN_NAMES = ['pc', 'instr', 'rs1Value', 'rs2Value', 'rdValue', 'memAddr', 'memValue', 'memPrev', 'nextPc'] as const;
+export type ColumnName = (typeof COLUMN_NAMES)[number];
+type Columns = Record<ColumnName, Uint32Array<ArrayBuffer>>;
+
+function allocateColumns(rows: number): Columns {
+  const columns = {} as Columns;
+  for (const name of COLUMN_NAMES) columns[name] = new Uint32Array(rows);
+  return columns;
+}
 
 /** Growable per-byte log (syscall traffic is small, so doubling is fine here). */
 class ByteEventLog {
@@ -20,70 +25,72 @@ class ByteEventLog {
   cycle = new Uint32Array(64);
   byteAddr = new Uint32Array(64);
   value = new Uint8Array(64);
+
   push(cycle: number, byteAddr: number, bytes: Uint8Array): void {
-    const need = this.length + bytes.length;
-    if (need > this.value.length) {
-      const capacity = Math.max(need, this.value.length * 2);
-      this.cycle = grow(this.cycle, capacity, this.length);
-      this.byteAddr = grow(this.byteAddr, capacity, this.length);
-      const value = new Uint8Array(capacity);
-      value.set(this.value.subarray(0, this.length));
-      this.value = value;
-    }
+    this.reserve(this.length + bytes.length);
     for (let i = 0; i < bytes.length; i++) {
       this.cycle[this.length + i] = cycle;
       this.byteAddr[this.length + i] = byteAddr + i;
     }
     this.value.set(bytes, this.length);
-    this.length = need;
+    this.length += bytes.length;
   }
-  finish(): ByteEvents {
-    return {
-      length: this.length,
-      cycle: this.cycle.slice(0, this.length),
-      byteAddr: this.byteAddr.slice(0, this.length),
-      value: this.value.slice(0, this.length),
-    };
-  }
-}
 
-function grow(column: Uint32Array, capacity: number, used: number): Uint32Array<ArrayBuffer> {
-  const next = new Uint32Array(capacity);
-  next.set(column.subarray(0, used));
-  return next;
+  append(events: ByteEvents): void {
+    this.reserve(this.length + events.length);
+    this.cycle.set(events.cycle, this.length);
+    this.byteAddr.set(events.byteAddr, this.length);
+    this.value.set(events.value, this.length);
+    this.length += events.length;
+  }
+
+  /** Views of the logged events (no copy). */
+  view(): ByteEvents {
+    const n = this.length;
+    return { length: n, cycle: this.cycle.subarray(0, n), byteAddr: this.byteAddr.subarray(0, n), value: this.value.subarray(0, n) };
+  }
+
+  /** Exact-length copies. */
+  copy(): ByteEvents {
+    const n = this.length;
+    return { length: n, cycle: this.cycle.slice(0, n), byteAddr: this.byteAddr.slice(0, n), value: this.value.slice(0, n) };
+  }
+
+  private reserve(need: number): void {
+    if (need <= this.value.length) return;
+    const capacity = Math.max(need, this.value.length * 2);
+    const cycle = new Uint32Array(capacity);
+    cycle.set(this.cycle.subarray(0, this.length));
+    const byteAddr = new Uint32Array(capacity);
+    byteAddr.set(this.byteAddr.subarray(0, this.length));
+    const value = new Uint8Array(capacity);
+    value.set(this.value.subarray(0, this.length));
+    this.cycle = cycle;
+    this.byteAddr = byteAddr;
+    this.value = value;
+  }
 }
 
 /**
- * Trace columns with spare capacity. The trace loop writes row i of every column directly and
- * calls `grow` when i reaches `capacity` (only possible when maxCycles > MAX_RESERVED_ROWS).
+ * One segment's worth of columns, allocated once and rewritten for every segment, so after the
+ * first segment the trace loop touches no fresh memory (first touch of a 4 KiB page costs ~12 µs
+ * on the dev VM: that, not the loop, held whole-trace mode to ~8 MIPS). The loop writes row
+ * `cycle & (capacity - 1)` of each column directly; `deliver` hands the filled rows to the consumer.
  */
-export class TraceColumns implements IoLog {
-  capacity: number;
-  pc: Uint32Array<ArrayBuffer>;
-  instr: Uint32Array<ArrayBuffer>;
-  rs1Value: Uint32Array<ArrayBuffer>;
-  rs2Value: Uint32Array<ArrayBuffer>;
-  rdValue: Uint32Array<ArrayBuffer>;
-  memAddr: Uint32Array<ArrayBuffer>;
-  memValue: Uint32Array<ArrayBuffer>;
-  memPrev: Uint32Array<ArrayBuffer>;
-  nextPc: Uint32Array<ArrayBuffer>;
+export class SegmentBuffers implements IoLog {
+  readonly capacity: number;
+  readonly columns: Columns;
   private readonly inputLog = new ByteEventLog();
   private readonly journalLog = new ByteEventLog();
+  private index = 0;
+  private start = 0;
+  private startPc = 0;
+  private startRegs = new Uint32Array(32);
 
-  /** `maxRows`: the run's cycle limit, so the reservation never exceeds what the run can use. */
-  constructor(maxRows: number) {
-    const capacity = Math.max(1, Math.min(maxRows, MAX_RESERVED_ROWS));
+  /** `capacity`: rows per segment, a power of two (checked by the caller). */
+  constructor(capacity: number) {
     this.capacity = capacity;
-    this.pc = new Uint32Array(capacity);
-    this.instr = new Uint32Array(capacity);
-    this.rs1Value = new Uint32Array(capacity);
-    this.rs2Value = new Uint32Array(capacity);
-    this.rdValue = new Uint32Array(capacity);
-    this.memAddr = new Uint32Array(capacity);
-    this.memValue = new Uint32Array(capacity);
-    this.memPrev = new Uint32Array(capacity);
-    this.nextPc = new Uint32Array(capacity);
+    this.columns = allocateColumns(capacity);
   }
 
   logInput(cycle: number, byteAddr: number, bytes: Uint8Array): void {
@@ -94,36 +101,88 @@ export class TraceColumns implements IoLog {
     this.journalLog.push(cycle, byteAddr, bytes);
   }
 
-  /** Doubles every column, keeping the first `used` rows. */
-  grow(used: number): void {
-    const capacity = this.capacity * 2;
-    this.pc = grow(this.pc, capacity, used);
-    this.instr = grow(this.instr, capacity, used);
-    this.rs1Value = grow(this.rs1Value, capacity, used);
-    this.rs2Value = grow(this.rs2Value, capacity, used);
-    this.rdValue = grow(this.rdValue, capacity, used);
-    this.memAddr = grow(this.memAddr, capacity, used);
-    this.memValue = grow(this.memValue, capacity, used);
-    this.memPrev = grow(this.memPrev, capacity, used);
-    this.nextPc = grow(this.nextPc, capacity, used);
-    this.capacity = capacity;
+  /** Records the machine state at the start of the next segment (global cycle `start`). */
+  begin(index: number, start: number, pc: number, regs: Int32Array): void {
+    this.index = index;
+    this.start = start;
+    this.startPc = pc >>> 0;
+    this.startRegs = new Uint32Array(32);
+    this.startRegs.set(regs.subarray(0, 32)); // Int32 → Uint32 element-wise: same bits
+    this.inputLog.length = 0;
+    this.journalLog.length = 0;
   }
 
-  /** Views of the first `cycles` rows (no copy: a column's `.buffer` may be larger than the column). */
-  finish(cycles: number): ExecutionTrace {
+  /** The current segment's first `length` rows, as views of the reused buffers. */
+  segment(length: number, isLast: boolean): TraceSegment {
+    const c = this.columns;
+    const rows = (column: Uint32Array): Uint32Array => (length === this.capacity ? column : column.subarray(0, length));
     return {
-      cycles,
-      pc: this.pc.subarray(0, cycles),
-      instr: this.instr.subarray(0, cycles),
-      rs1Value: this.rs1Value.subarray(0, cycles),
-      rs2Value: this.rs2Value.subarray(0, cycles),
-      rdValue: this.rdValue.subarray(0, cycles),
-      memAddr: this.memAddr.subarray(0, cycles),
-      memValue: this.memValue.subarray(0, cycles),
-      memPrev: this.memPrev.subarray(0, cycles),
-      nextPc: this.nextPc.subarray(0, cycles),
-      input: this.inputLog.finish(),
-      journal: this.journalLog.finish(),
+      index: this.index,
+      start: this.start,
+      length,
+      isLast,
+      startPc: this.startPc,
+      startRegs: this.startRegs,
+      pc: rows(c.pc),
+      instr: rows(c.instr),
+      rs1Value: rows(c.rs1Value),
+      rs2Value: rows(c.rs2Value),
+      rdValue: rows(c.rdValue),
+      memAddr: rows(c.memAddr),
+      memValue: rows(c.memValue),
+      memPrev: rows(c.memPrev),
+      nextPc: rows(c.nextPc),
+      input: this.inputLog.view(),
+      journal: this.journalLog.view(),
     };
   }
+}
+
+/**
+ * Glues segments into one ExecutionTrace (executeWithTrace). A run that fits in one segment is
+ * adopted without a copy: after the last segment nothing writes the buffers again.
+ */
+export class TraceAccumulator {
+  private columns: Columns | null = null;
+  private rows = 0;
+  private adopted: ExecutionTrace | null = null;
+  private readonly inputLog = new ByteEventLog();
+  private readonly journalLog = new ByteEventLog();
+
+  add(segment: TraceSegment): void {
+    if (segment.index === 0 && segment.isLast) {
+      this.adopted = { cycles: segment.length, ...pickColumns(segment), input: copyEvents(segment.input), journal: copyEvents(segment.journal) };
+      return;
+    }
+    const need = this.rows + segment.length;
+    if (this.columns === null || need > this.columns.pc.length) {
+      const grown = allocateColumns(Math.max(need, 2 * (this.columns?.pc.length ?? 0)));
+      if (this.columns !== null) for (const name of COLUMN_NAMES) grown[name].set(this.columns[name].subarray(0, this.rows));
+      this.columns = grown;
+    }
+    for (const name of COLUMN_NAMES) this.columns[name].set(segment[name], this.rows);
+    this.rows = need;
+    this.inputLog.append(segment.input);
+    this.journalLog.append(segment.journal);
+  }
+
+  /** The whole trace; columns are views of length `cycles` (a column's `.buffer` may be larger). */
+  finish(): ExecutionTrace {
+    if (this.adopted !== null) return this.adopted;
+    const trace = { cycles: this.rows } as ExecutionTrace;
+    for (const name of COLUMN_NAMES) trace[name] = this.columns === null ? new Uint32Array(0) : this.columns[name].subarray(0, this.rows);
+    trace.input = this.inputLog.copy();
+    trace.journal = this.journalLog.copy();
+    return trace;
+  }
+}
+
+function pickColumns(segment: TraceSegment): Record<ColumnName, Uint32Array> {
+  const columns = {} as Record<ColumnName, Uint32Array>;
+  for (const name of COLUMN_NAMES) columns[name] = segment[name];
+  return columns;
+}
+
+function copyEvents(events: ByteEvents): ByteEvents {
+  return { length: events.length, cycle: events.cycle.slice(), byteAddr: events.byteAddr.slice(), value: events.value.slice() };
 }

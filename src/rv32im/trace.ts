@@ -1,6 +1,9 @@
 // Trace mode: the interpreter of execute.ts plus, per cycle, what the AIR needs, in columnar
 // typed arrays (9 u32 columns = 36 bytes per cycle; no per-cycle objects). Same validation,
 // same syscalls, same semantics.ts calls, same errors as fast mode.
+// The trace is produced in segments (continuations, as RISC Zero proves 2^20-cycle segments):
+// `executeWithSegments` streams them through one set of reused buffers; `executeWithTrace` glues
+// them into one whole trace. docs/abi.md, "Trace mode", documents both.
 
 import { ExecError } from './errors.ts';
 import type { ExecOptions, ExecResult } from './execute.ts';
@@ -8,29 +11,30 @@ import { codeFault, collectResult, cycleLimitFault, fetchFault, jumpFault, memFa
 import type { Program } from './elf.ts';
 import { CODE_READ_ONLY, GUEST_SPAN, SINK_REG, STALE_FIELDS } from './machine.ts';
 import type { Machine } from './machine.ts';
-import { GUEST_MIN_ADDR } from './platform.ts';
+import { DEFAULT_MAX_CYCLES, GUEST_MIN_ADDR, MAX_CYCLES_LIMIT } from './platform.ts';
 import * as S from './semantics.ts';
 import type { Syscalls } from './syscalls.ts';
-import { TraceColumns } from './trace-columns.ts';
+import { SegmentBuffers, TraceAccumulator } from './trace-columns.ts';
 
 export { TRACE_BYTES_PER_CYCLE } from './trace-columns.ts';
+
+/** Rows per segment when none is given: RISC Zero's default segment size (36 MiB of columns). */
+export const DEFAULT_SEGMENT_CYCLES = 1 << 20;
+/** Largest segment: 2^26 rows = 2.4 GB of columns, the whole default cycle budget. */
+export const MAX_SEGMENT_CYCLES = 1 << 26;
 
 /** Bytes moved by read (input) or write(fd 3) (journal), one entry per byte, in order. */
 export interface ByteEvents {
   length: number;
-  /** Cycle of the ECALL that moved the byte. */
+  /** Cycle of the ECALL that moved the byte (global: counted from the start of the run). */
   cycle: Uint32Array;
   /** Guest byte address: where an input byte was stored / a journal byte was read from. */
   byteAddr: Uint32Array;
   value: Uint8Array;
 }
 
-/**
- * One row per executed instruction (cycle i = the i-th instruction, including the final exit ECALL).
- * Every column has length `cycles`; values are unsigned 32-bit.
- */
-export interface ExecutionTrace {
-  cycles: number;
+/** The nine per-cycle columns: row i describes one executed instruction. Values are unsigned 32-bit. */
+export interface TraceRows {
   pc: Uint32Array;
   /** Instruction word fetched at pc. */
   instr: Uint32Array;
@@ -47,26 +51,111 @@ export interface ExecutionTrace {
   memPrev: Uint32Array;
   /** pc of the next instruction (pc + 4, or the jump/branch target). */
   nextPc: Uint32Array;
+}
+
+/**
+ * The whole run: one row per executed instruction (cycle i = the i-th instruction, including the
+ * final exit ECALL). Every column has length `cycles`.
+ */
+export interface ExecutionTrace extends TraceRows {
+  cycles: number;
   /** Private input bytes consumed (read syscall writes them into guest memory at byteAddr). */
   input: ByteEvents;
   /** Journal bytes committed (write to fd 3). */
   journal: ByteEvents;
 }
 
-/** Executes like `execute` (same checks, results and errors) and also returns the trace. */
-export function executeWithTrace(program: Program, options: ExecOptions = {}): { result: ExecResult; trace: ExecutionTrace } {
-  const { machine, syscalls, maxCycles } = prepareRun(program, options);
-  const columns = new TraceColumns(maxCycles);
-  syscalls.ioLog = columns;
-  const cycles = runTraced(machine, syscalls, maxCycles, columns);
-  return { result: collectResult(syscalls, cycles), trace: columns.finish(cycles) };
+/**
+ * Cycles [start, start + length) of a run. Row k of every column is global cycle start + k.
+ * A continuation prover proves one segment from its boundary state: `startPc` and `startRegs`
+ * (the state before row 0; the state after the last row is the next segment's start state).
+ * Memory is not snapshotted: the first access to a word in a segment carries the word's value at
+ * the boundary in `memPrev` (input bytes stored by `read` are in `input`), which is what a
+ * per-segment memory argument checks against a boundary memory commitment.
+ *
+ * The columns, `input` and `journal` are views of buffers that are REUSED for the next segment:
+ * consume or copy them before `onSegment` returns. `startRegs` is a fresh copy and may be kept.
+ */
+export interface TraceSegment extends TraceRows {
+  /** 0, 1, 2, … in execution order. */
+  index: number;
+  /** Global cycle of row 0 (= index × segmentCycles). */
+  start: number;
+  /** Rows: segmentCycles, except that the last segment may be shorter (never empty). */
+  length: number;
+  /** True for the segment holding the exit ECALL (its last row). */
+  isLast: boolean;
+  /** pc before row 0 (equals pc[0]). */
+  startPc: number;
+  /** x0..x31 before row 0, unsigned (x0 = 0; x2 = STACK_TOP in segment 0). */
+  startRegs: Uint32Array;
+  /** Input bytes consumed / journal bytes committed by ECALLs in this segment (cycles are global). */
+  input: ByteEvents;
+  journal: ByteEvents;
+}
+
+export interface SegmentOptions extends ExecOptions {
+  /** Rows per segment: a power of two in [1, MAX_SEGMENT_CYCLES]. Default DEFAULT_SEGMENT_CYCLES. */
+  segmentCycles?: number;
+  /**
+   * Called with each completed segment, in order, during execution. The segment's columns are
+   * overwritten by the next segment: consume or copy them before returning. An exception thrown
+   * here stops execution and propagates unchanged out of executeWithSegments.
+   */
+  onSegment(segment: TraceSegment): void;
+}
+
+export interface SegmentedResult extends ExecResult {
+  /** Segments delivered: ceil(cycles / segmentCycles). */
+  numSegments: number;
 }
 
 /**
- * The loop of execute.ts `runFast`, case for case, plus one trace row per instruction (written
- * straight into the columns: no per-cycle call or object).
+ * Executes like `execute` (same checks, results and errors) and streams the trace to `onSegment`
+ * in segments of `segmentCycles` rows, reusing one set of buffers (segmentCycles × 36 bytes).
+ * On an ExecError the unfinished segment is dropped (a failed run has nothing to prove); the
+ * segments delivered before it were complete and correct.
  */
-function runTraced(m: Machine, sys: Syscalls, maxCycles: number, t: TraceColumns): number {
+export function executeWithSegments(program: Program, options: SegmentOptions): SegmentedResult {
+  const { machine, syscalls, maxCycles } = prepareRun(program, options);
+  const segmentCycles = options.segmentCycles ?? DEFAULT_SEGMENT_CYCLES;
+  if (!Number.isInteger(segmentCycles) || segmentCycles < 1 || segmentCycles > MAX_SEGMENT_CYCLES || (segmentCycles & (segmentCycles - 1)) !== 0) {
+    throw new ExecError('bad-options', `segmentCycles must be a power of two in [1, ${MAX_SEGMENT_CYCLES}], got ${segmentCycles}`, program.entry, 0);
+  }
+  if (typeof options.onSegment !== 'function') {
+    throw new ExecError('bad-options', 'onSegment must be a function', program.entry, 0);
+  }
+  const buffers = new SegmentBuffers(segmentCycles);
+  syscalls.ioLog = buffers;
+  const cycles = runTraced(machine, syscalls, maxCycles, buffers, options.onSegment);
+  return { ...collectResult(syscalls, cycles), numSegments: Math.ceil(cycles / segmentCycles) };
+}
+
+/**
+ * Executes like `execute` (same checks, results and errors) and also returns the whole trace.
+ * One segment as large as the cycle budget (capped at MAX_SEGMENT_CYCLES) is used, so a run that
+ * fits is returned without a copy; every page of the trace is fresh memory, which makes this mode
+ * several times slower than consuming segments (bench/executor.ts).
+ */
+export function executeWithTrace(program: Program, options: ExecOptions = {}): { result: ExecResult; trace: ExecutionTrace } {
+  const maxCycles = options.maxCycles ?? DEFAULT_MAX_CYCLES;
+  // An invalid maxCycles is reported by prepareRun; any valid segment size will do until then.
+  const rows = Number.isInteger(maxCycles) && maxCycles >= 1 && maxCycles <= MAX_CYCLES_LIMIT ? Math.min(maxCycles, MAX_SEGMENT_CYCLES) : 1;
+  const accumulator = new TraceAccumulator();
+  const { numSegments: _, ...result } = executeWithSegments(program, {
+    ...options,
+    segmentCycles: 2 ** Math.ceil(Math.log2(rows)),
+    onSegment: (segment) => accumulator.add(segment),
+  });
+  return { result, trace: accumulator.finish() };
+}
+
+/**
+ * The loop of execute.ts `runFast`, case for case, plus one trace row per instruction, written
+ * straight into the reused segment buffers at row `cycle & rowMask` (no per-cycle call, object or
+ * growth check). When a segment fills, it is handed to `onSegment` and the next one begins.
+ */
+function runTraced(m: Machine, sys: Syscalls, maxCycles: number, t: SegmentBuffers, onSegment: (segment: TraceSegment) => void): number {
   const regs = m.regs;
   const mem = m.mem;
   const { base, numWords, decoded, word: words, codeKind } = m.code;
@@ -75,16 +164,10 @@ function runTraced(m: Machine, sys: Syscalls, maxCycles: number, t: TraceColumns
   let pc = m.pc | 0;
   let cycle = 0;
   let limit = maxCycles; // lowered to cycle + 1 by exit, so one comparison per cycle serves both
-  let capacity = t.capacity;
-  let tPc = t.pc;
-  let tInstr = t.instr;
-  let tRs1 = t.rs1Value;
-  let tRs2 = t.rs2Value;
-  let tRd = t.rdValue;
-  let tMemAddr = t.memAddr;
-  let tMemValue = t.memValue;
-  let tMemPrev = t.memPrev;
-  let tNextPc = t.nextPc;
+  const rowMask = t.capacity - 1; // capacity is a power of two
+  const { pc: tPc, instr: tInstr, rs1Value: tRs1, rs2Value: tRs2, rdValue: tRd, memAddr: tMemAddr, memValue: tMemValue, memPrev: tMemPrev, nextPc: tNextPc } = t.columns;
+  let segmentIndex = 0;
+  t.begin(0, 0, pc, regs);
   for (;;) {
     if (cycle === limit) {
       if (sys.exited) break;
@@ -285,31 +368,24 @@ function runTraced(m: Machine, sys: Syscalls, maxCycles: number, t: TraceColumns
     }
     const rd = (fields >>> 8) & 0xff;
     regs[rd] = v;
-    if (cycle === capacity) {
-      t.grow(cycle);
-      capacity = t.capacity;
-      tPc = t.pc;
-      tInstr = t.instr;
-      tRs1 = t.rs1Value;
-      tRs2 = t.rs2Value;
-      tRd = t.rdValue;
-      tMemAddr = t.memAddr;
-      tMemValue = t.memValue;
-      tMemPrev = t.memPrev;
-      tNextPc = t.nextPc;
-    }
-    tPc[cycle] = pc;
-    tInstr[cycle] = words[i]!;
-    tRs1[cycle] = a;
-    tRs2[cycle] = b;
-    tRd[cycle] = rd === SINK_REG ? 0 : v;
-    tMemAddr[cycle] = memAddr;
-    tMemValue[cycle] = memValue;
-    tMemPrev[cycle] = memPrev;
-    tNextPc[cycle] = next;
+    const row = cycle & rowMask;
+    tPc[row] = pc;
+    tInstr[row] = words[i]!;
+    tRs1[row] = a;
+    tRs2[row] = b;
+    tRd[row] = rd === SINK_REG ? 0 : v;
+    tMemAddr[row] = memAddr;
+    tMemValue[row] = memValue;
+    tMemPrev[row] = memPrev;
+    tNextPc[row] = next;
     pc = next;
     cycle++;
+    if ((cycle & rowMask) === 0) {
+      onSegment(t.segment(rowMask + 1, sys.exited));
+      t.begin(++segmentIndex, cycle, pc, regs);
+    }
   }
+  if ((cycle & rowMask) !== 0) onSegment(t.segment(cycle & rowMask, true));
   m.pc = pc;
   return cycle;
 }

@@ -8,7 +8,9 @@
 import type { Air } from './air.ts';
 import { ByteWriter } from './codec.ts';
 import { buildTableSystem, type TableSystem } from './constraint-system.ts';
-import { InputError } from './errors.ts';
+import { InputError, VerifyError } from './errors.ts';
+import { encodeProgram } from './expr.ts';
+import { digestEquals } from './hash.ts';
 import { validateFriParams, type FriParams } from './fri/params.ts';
 import type { Digest } from './hash.ts';
 import { registerBuses } from './lookup.ts';
@@ -155,4 +157,27 @@ export function verifyingKeyDigest(vk: Pick<VerifyingKey, 'params' | 'tables' | 
   w.u8(vk.preprocessedRoot === null ? 0 : 1);
   if (vk.preprocessedRoot !== null) w.bytes(vk.preprocessedRoot);
   return blake3(w.finish());
+}
+
+/**
+ * The verifier's first check on the key it is handed: its digest (what a caller pins, e.g. as an image ID) is
+ * the digest of its contents, and each table key describes the constraint system the verifier will run.
+ * Without it, a key object carrying a trusted digest but another AIR (or weaker parameters) would verify
+ * false claims under that digest (SP1 GHSA-6248-228x-mmvh). Cost: one BLAKE3 per table program.
+ */
+export function assertVerifyingKeyConsistent(vk: VerifyingKey): void {
+  const mismatch = (msg: string) => new VerifyError('verifying-key-mismatch', `verifying key: ${msg}`);
+  if (vk.systems.length !== vk.tables.length) throw mismatch(`${vk.tables.length} table keys but ${vk.systems.length} constraint systems`);
+  vk.systems.forEach((sys, t) => {
+    const key = vk.tables[t];
+    const bytes = encodeProgram(sys.program);
+    const programDigest = blake3(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    if (!digestEquals(programDigest, key.constraintDigest) || !digestEquals(sys.constraintDigest, key.constraintDigest)) {
+      throw mismatch(`${key.name}: the constraint system is not the one the table key's digest names`);
+    }
+    const fields = ['name', 'mainWidth', 'prepWidth', 'auxWidth', 'numPublicValues'] as const;
+    for (const f of fields) if (sys[f] !== key[f]) throw mismatch(`${key.name}: ${f} is ${String(key[f])} in the table key, ${String(sys[f])} in the constraint system`);
+    if (sys.interactions.length !== key.numInteractions) throw mismatch(`${key.name}: ${key.numInteractions} interactions in the table key, ${sys.interactions.length} in the constraint system`);
+  });
+  if (!digestEquals(verifyingKeyDigest(vk), vk.digest)) throw mismatch('its digest is not the digest of its contents');
 }

@@ -17,15 +17,13 @@ import {
   SEL_TRANSITION,
 } from './expr.ts';
 import { InputError } from './errors.ts';
-import { P as FIELD_P } from './field/babybear.ts';
-import { inv as extInv, type Ext4 } from './field/ext4.ts';
-import { mulFast } from './ntt-reference.ts';
+import { reduce } from './field/babybear.ts';
+import { powers as extPowers, type Ext4 } from './field/ext4.ts';
 import { matrix, type Matrix } from './matrix.ts';
-import { forEachChunk, type RowEnv } from './builders/rows.ts';
+import { CHUNK_SIZE, forEachChunk, type RowEnv } from './builders/rows.ts';
+import { MAX_SUM_TERMS, extBatchInverseLanes, reduceSum } from './builders/lanes.ts';
 
-// A module-level alias: calls through an imported binding cost a getter per call under tsx's CJS interop (measured).
-const mul = mulFast;
-const P = FIELD_P;
+const P = 0x78000001;
 
 /** Bus id → arity (number of fields). Fixed for the whole system, recorded in the verifying key. */
 export type BusRegistry = ReadonlyMap<number, number>;
@@ -132,41 +130,9 @@ export function auxExtWidth(numInteractions: number, groups: readonly number[][]
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Auxiliary trace generation (prover).
-
-function extMulInto(o: Uint32Array, oi: number, a: Uint32Array, ai: number, b: Uint32Array, bi: number): void {
-  const a0 = a[ai], a1 = a[ai + 1], a2 = a[ai + 2], a3 = a[ai + 3];
-  const b0 = b[bi], b1 = b[bi + 1], b2 = b[bi + 2], b3 = b[bi + 3];
-  const c0 = (mul(a0, b0) + mul(11, (mul(a1, b3) + mul(a2, b2) + mul(a3, b1)) % P)) % P;
-  const c1 = (mul(a0, b1) + mul(a1, b0) + mul(11, (mul(a2, b3) + mul(a3, b2)) % P)) % P;
-  const c2 = (mul(a0, b2) + mul(a1, b1) + mul(a2, b0) + mul(11, mul(a3, b3))) % P;
-  const c3 = (mul(a0, b3) + mul(a1, b2) + mul(a2, b1) + mul(a3, b0)) % P;
-  o[oi] = c0;
-  o[oi + 1] = c1;
-  o[oi + 2] = c2;
-  o[oi + 3] = c3;
-}
-
-/** In place: xs[i] ← 1/xs[i] for packed extension elements (Montgomery's trick: one inversion in all). */
-function extBatchInverse(xs: Uint32Array, count: number): void {
-  const prefix = new Uint32Array(4 * count);
-  const acc = new Uint32Array([1, 0, 0, 0]);
-  for (let i = 0; i < count; i++) {
-    prefix.set(acc, 4 * i);
-    extMulInto(acc, 0, acc, 0, xs, 4 * i);
-  }
-  if (acc[0] === 0 && acc[1] === 0 && acc[2] === 0 && acc[3] === 0) {
-    // Only if α equals some message: probability ≤ (rows × interactions)/|F_p^4| per proof.
-    throw new RangeError('LogUp: a message is zero (the challenge α collided with a message)');
-  }
-  const accInv = new Uint32Array(extInv([acc[0], acc[1], acc[2], acc[3]]));
-  const tmp = new Uint32Array(4);
-  for (let i = count - 1; i >= 0; i--) {
-    extMulInto(tmp, 0, prefix, 4 * i, accInv, 0); // 1/xs[i]
-    extMulInto(accInv, 0, accInv, 0, xs, 4 * i); // 1/(xs[0]…xs[i−1])
-    xs.set(tmp, 4 * i);
-  }
-}
+// Auxiliary trace generation (prover), column-wise over chunks of rows: per chunk, every interaction's message
+// α − (bus + Σ_j γ^{j+1}·f_j) is one unreduced sum per coordinate, all K·len messages are inverted with one
+// F_p^4 inversion (Montgomery's trick on structure-of-arrays lanes), and h = Σ m/message is one more sum.
 
 export interface AuxTrace {
   /** 4 base columns per extension column, height n. */
@@ -185,73 +151,108 @@ export function generateAuxTrace(interactions: readonly Interaction[], groups: r
   if (numCols === 0) return { aux, claimedSum: [0, 0, 0, 0] };
   const [alpha, gamma] = [env.challenges[CHALLENGE_LOGUP_ALPHA], env.challenges[CHALLENGE_LOGUP_GAMMA]];
   const maxArity = Math.max(...interactions.map((it) => it.fields.length));
-  // γ^{j+1} for j < maxArity, packed.
-  const gammaPows = new Uint32Array(4 * (maxArity + 1));
-  gammaPows.set(gamma, 0);
-  for (let j = 1; j <= maxArity; j++) extMulInto(gammaPows, 4 * j, gammaPows, 4 * (j - 1), gammaPows, 0);
+  const gammaPows = extPowers(gamma, maxArity + 1).slice(1); // γ^{j+1}, j < maxArity
 
-  // Roots: per interaction, the multiplicity then the fields.
+  // Roots: per interaction, the multiplicity then the fields (all base-field expressions).
   const roots: Expr[] = [];
-  const rootOf: { mult: number; fields: number[] }[] = [];
+  const multRoot: number[] = [];
+  const fieldRoots: number[][] = [];
   for (const it of interactions) {
-    rootOf.push({ mult: roots.length, fields: it.fields.map((_, j) => roots.length + 1 + j) });
+    multRoot.push(roots.length);
+    fieldRoots.push(it.fields.map((_, j) => roots.length + 1 + j));
     roots.push(it.multiplicity, ...it.fields);
   }
   const program = flatten(roots);
+  program.roots.forEach((r, k) => {
+    if (program.nodes[r].isExt) throw new RangeError(`LogUp: interaction expression ${k} is not a base-field expression`);
+  });
   const K = interactions.length;
+  const S = CHUNK_SIZE;
+  const KS = K * S; // coordinate stride of the message lanes; lane k·len + i is interaction k on row start + i
+  const messages = new Uint32Array(4 * KS);
+  const scratch = new Uint32Array(4 * KS);
+  const gammaWords = new Uint32Array(4 * maxArity);
+  gammaPows.forEach((g, j) => gammaWords.set(g, 4 * j));
+  const zeros = new Uint32Array(S);
   const av = aux.values;
   forEachChunk(program, env, ({ start, len, nodeValues }) => {
-    const dens = new Uint32Array(4 * K * len);
     for (let k = 0; k < K; k++) {
-      const bus = interactions[k].bus;
-      const fieldVals = rootOf[k].fields.map((r) => nodeValues[program.roots[r]]);
-      for (let i = 0; i < len; i++) {
-        // combined = bus + Σ γ^{j+1} f_j ; den = α − combined
-        let c0 = bus, c1 = 0, c2 = 0, c3 = 0;
-        for (let j = 0; j < fieldVals.length; j++) {
-          const f = fieldVals[j][i];
-          c0 = (c0 + mul(gammaPows[4 * j], f)) % P;
-          c1 = (c1 + mul(gammaPows[4 * j + 1], f)) % P;
-          c2 = (c2 + mul(gammaPows[4 * j + 2], f)) % P;
-          c3 = (c3 + mul(gammaPows[4 * j + 3], f)) % P;
-        }
-        const o = 4 * (k * len + i);
-        dens[o] = (alpha[0] - c0 + P) % P;
-        dens[o + 1] = (alpha[1] - c1 + P) % P;
-        dens[o + 2] = (alpha[2] - c2 + P) % P;
-        dens[o + 3] = (alpha[3] - c3 + P) % P;
-      }
+      const fields = fieldRoots[k].map((r) => nodeValues[program.roots[r]]);
+      messageLanes(fields, gammaWords, reduce(interactions[k].bus), alpha, messages, k * len, KS, len);
     }
-    extBatchInverse(dens, K * len);
+    // Zero only if α equals some message: probability ≤ (rows × interactions)/|F_p^4| per proof.
+    if (!extBatchInverseLanes(messages, K * len, KS, scratch)) {
+      throw new RangeError('LogUp: a message is zero (the challenge α collided with a message)');
+    }
     groups.forEach((g, col) => {
-      for (let i = 0; i < len; i++) {
-        let h0 = 0, h1 = 0, h2 = 0, h3 = 0;
-        for (const k of g) {
-          const m = nodeValues[program.roots[rootOf[k].mult]][i];
-          const o = 4 * (k * len + i);
-          h0 = (h0 + mul(m, dens[o])) % P;
-          h1 = (h1 + mul(m, dens[o + 1])) % P;
-          h2 = (h2 + mul(m, dens[o + 2])) % P;
-          h3 = (h3 + mul(m, dens[o + 3])) % P;
-        }
-        const row = start + i;
-        av[(4 * col) * n + row] = h0;
-        av[(4 * col + 1) * n + row] = h1;
-        av[(4 * col + 2) * n + row] = h2;
-        av[(4 * col + 3) * n + row] = h3;
-      }
+      const [k1, k2] = g;
+      const m1 = nodeValues[program.roots[multRoot[k1]]];
+      // A single interaction pairs with multiplicity 0 (an all-zero chunk-sized lane array).
+      const m2 = k2 === undefined ? zeros : nodeValues[program.roots[multRoot[k2]]];
+      fractionSumLanes(m1, k1 * len, m2, (k2 ?? k1) * len, messages, KS, av, 4 * col * n + start, n, len);
     });
   });
-  // Running sum over rows.
-  const sCol = 4 * groups.length;
-  const acc = [0, 0, 0, 0];
-  for (let row = 0; row < n; row++) {
-    for (let c = 0; c < 4; c++) {
-      let x = acc[c];
-      for (let g = 0; g < groups.length; g++) x = (x + av[(4 * g + c) * n + row]) % P;
-      acc[c] = x;
-      av[(sCol + c) * n + row] = x;
+  // Running sum s over rows, coordinate by coordinate: s_i = s_{i−1} + Σ_g h_g(i).
+  const sumCol = groups.length;
+  const claimedSum: number[] = [];
+  for (let c = 0; c < 4; c++) {
+    const s = av.subarray((4 * sumCol + c) * n, (4 * sumCol + c + 1) * n);
+    for (let g = 0; g < groups.length; g++) {
+      const h = av.subarray((4 * g + c) * n, (4 * g + c + 1) * n);
+      for (let i = 0; i < n; i++) {
+        const x = s[i] + h[i] - P;
+        s[i] = x + ((x >> 31) & P);
+      }
+    }
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      const x = acc + s[i] - P;
+      acc = x + ((x >> 31) & P);
+      s[i] = acc;
+    }
+    claimedSum.push(acc);
+  }
+  return { aux, claimedSum: [claimedSum[0], claimedSum[1], claimedSum[2], claimedSum[3]] };
+}
+
+/**
+ * out lane `off` + i ← α − (bus + Σ_j γ^{j+1}·f_j[i]): per coordinate one unreduced sum (bus, then one product
+ * per field), reduced once; longer than MAX_SUM_TERMS − 1 fields, the sum is reduced every that many.
+ */
+function messageLanes(fields: Uint32Array[], gamma: Uint32Array, bus: number, alpha: Ext4, out: Uint32Array, off: number, KS: number, len: number): void {
+  const [a0, a1, a2, a3] = alpha;
+  const arity = fields.length;
+  const o0 = off, o1 = KS + off, o2 = 2 * KS + off, o3 = 3 * KS + off;
+  for (let i = 0; i < len; i++) {
+    let f0 = bus, f1 = 0, f2 = 0, f3 = 0;
+    let l0 = bus, l1 = 0, l2 = 0, l3 = 0;
+    for (let j = 0; j < arity; j++) {
+      const x = fields[j][i];
+      const g = 4 * j;
+      const g0 = gamma[g], g1 = gamma[g + 1], g2 = gamma[g + 2], g3 = gamma[g + 3];
+      f0 += x * g0; f1 += x * g1; f2 += x * g2; f3 += x * g3;
+      l0 = (l0 + Math.imul(x, g0)) | 0; l1 = (l1 + Math.imul(x, g1)) | 0;
+      l2 = (l2 + Math.imul(x, g2)) | 0; l3 = (l3 + Math.imul(x, g3)) | 0;
+      if ((j + 1) % (MAX_SUM_TERMS - 1) === 0) {
+        f0 = l0 = reduceSum(f0, l0); f1 = l1 = reduceSum(f1, l1);
+        f2 = l2 = reduceSum(f2, l2); f3 = l3 = reduceSum(f3, l3);
+      }
+    }
+    const d0 = a0 - reduceSum(f0, l0), d1 = a1 - reduceSum(f1, l1), d2 = a2 - reduceSum(f2, l2), d3 = a3 - reduceSum(f3, l3);
+    out[o0 + i] = d0 + ((d0 >> 31) & P);
+    out[o1 + i] = d1 + ((d1 >> 31) & P);
+    out[o2 + i] = d2 + ((d2 >> 31) & P);
+    out[o3 + i] = d3 + ((d3 >> 31) & P);
+  }
+}
+
+/** h = m1·(1/d1) + m2·(1/d2) per coordinate, written to 4 consecutive columns of height n from `out`. */
+function fractionSumLanes(m1: Uint32Array, off1: number, m2: Uint32Array, off2: number, inv: Uint32Array, KS: number, out: Uint32Array, outOff: number, n: number, len: number): void {
+  for (let c = 0; c < 4; c++) {
+    const i1 = c * KS + off1, i2 = c * KS + off2, o = outOff + c * n;
+    for (let i = 0; i < len; i++) {
+      const x = m1[i], y = m2[i], u = inv[i1 + i], v = inv[i2 + i];
+      out[o + i] = reduceSum(x * u + y * v, Math.imul(x, u) + Math.imul(y, v));
     }
   }
-  return { aux, claimedSum: [acc[0], acc[1], acc[2], acc[3]] };
 }

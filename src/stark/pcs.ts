@@ -9,16 +9,18 @@ import type { ByteReader, ByteWriter } from './codec.ts';
 import { VerifyError } from './errors.ts';
 import { DIGEST_BYTES } from './hash.ts';
 import type { Digest } from './hash.ts';
-import { bitReverse, log2Exact } from './matrix.ts';
+import { bitReverse, log2Exact, matrix } from './matrix.ts';
 import type { Matrix } from './matrix.ts';
 import { merkleCommit, merkleOpenMany, merkleVerifyMany } from './merkle.ts';
 import type { MatrixDims, MerkleMultiOpening, MerkleTree } from './merkle.ts';
-import { cosetLde, cosetLdeFromCoeffs } from './ntt.ts';
+import { cosetLdeFromCoeffs, cosetLdeInto } from './ntt.ts';
 import type { Transcript } from './transcript.ts';
 import { GENERATOR, mul } from './field/babybear.ts';
 import type { BarycentricWeights } from './fri/deep.ts';
-import { addDeepQuotient, barycentricWeights, combineColumns, combineExts, combineRow, cosetPointsBitRev, evaluateColumns } from './fri/deep.ts';
-import { addScaledExt } from './fri/packed.ts';
+import { barycentricWeights, combineExts, combineRow, evaluateColumns } from './fri/deep.ts';
+import { BufferPool } from './fri/pool.ts';
+import { reducedOpening } from './fri/reduced-opening.ts';
+import type { OpeningTerm } from './fri/reduced-opening.ts';
 import { powOmega } from './fri/fold.ts';
 import { validateFriParams } from './fri/params.ts';
 import type { FriParams } from './fri/params.ts';
@@ -70,13 +72,43 @@ export const PCS_LABELS = {
   pointCoeff: 'pcs-point-coeff',
 } as const;
 
+/**
+ * LDE buffers of live commitments: pcsRelease gives them back for the next pcsCommit (a prover that commits
+ * again reuses warm memory instead of touching 64 MiB fresh pages per 2^20×16 LDE, fri/pool.ts).
+ */
+const ldeArena = new BufferPool();
+const releasedCommitments = new WeakSet<PcsCommitment>();
+
 /** Evaluations on H_n (natural order, mixed heights) → LDEs at params.logBlowup, committed in one tree. */
 export function pcsCommit(evals: Matrix[], params: FriParams): PcsCommitment {
   validateFriParams(params);
   const logTraceHeights = evals.map((m) => log2Exact(m.height));
-  const ldes = evals.map((m) => cosetLde(m, params.logBlowup, GENERATOR));
+  const ldes = evals.map((m) => {
+    const N = m.height << params.logBlowup;
+    const lde = matrix(m.width, N, ldeArena.take(m.width * N));
+    cosetLdeInto(m, params.logBlowup, lde, GENERATOR);
+    return lde;
+  });
   const tree = merkleCommit(ldes);
   return { root: tree.root, tree, ldes, logTraceHeights };
+}
+
+/**
+ * Hands a pcsCommit commitment's LDE buffers back for reuse. The commitment (its ldes and tree) must not be
+ * used afterwards; opening it throws. Optional: an unreleased commitment is simply garbage-collected.
+ */
+export function pcsRelease(commitment: PcsCommitment): void {
+  if (releasedCommitments.has(commitment)) return;
+  releasedCommitments.add(commitment);
+  for (const lde of commitment.ldes) {
+    if (ldeArena.owns(lde.values)) ldeArena.give(lde.values);
+  }
+}
+
+function checkNotReleased(rounds: readonly PcsOpenRound[]): void {
+  rounds.forEach(({ commitment }, r) => {
+    if (releasedCommitments.has(commitment)) throw new Error(`PCS round ${r}: the commitment was released (pcsRelease) and its LDEs reused`);
+  });
 }
 
 /** Coefficient columns of degree < 2^logTraceHeights[i] (e.g. quotient chunks) → LDEs, committed in one tree. */
@@ -90,6 +122,13 @@ export function pcsCommitCoeffs(coeffs: Matrix[], logTraceHeights: number[], par
   const tree = merkleCommit(ldes);
   return { root: tree.root, tree, ldes, logTraceHeights: [...logTraceHeights] };
 }
+
+/**
+ * Codeword-sized scratch of pcsProveOpenings (reduced openings, FRI layers), kept between calls: refilling warm
+ * memory is ~100× cheaper than touching fresh pages on the shared VM (fri/pool.ts). About 12 words per LDE row
+ * of the tallest height stay allocated.
+ */
+const openingScratch = new BufferPool();
 
 /** Batching coefficients: r per (round, matrix, column), then μ per (round, matrix, point). */
 interface BatchCoeffs {
@@ -122,6 +161,15 @@ export function pcsOpen(rounds: PcsOpenRound[], transcript: Transcript, params: 
 
 /** Step 1: every column at every point, barycentric over the first n LDE rows (weights shared per height and point). */
 export function pcsEvaluate(rounds: PcsOpenRound[]): OpenedValues[] {
+  checkNotReleased(rounds);
+  try {
+    return evaluateAll(rounds);
+  } finally {
+    openingScratch.releaseAll(); // the weights are dropped with the cache
+  }
+}
+
+function evaluateAll(rounds: PcsOpenRound[]): OpenedValues[] {
   const weightCache = new Map<string, BarycentricWeights>();
   const values: OpenedValues[] = rounds.map(({ commitment, points }) => {
     if (points.length !== commitment.ldes.length) throw new RangeError(`pcsEvaluate: ${points.length} point lists for ${commitment.ldes.length} matrices`);
@@ -130,7 +178,11 @@ export function pcsEvaluate(rounds: PcsOpenRound[]): OpenedValues[] {
       return points[m].map((z) => {
         const key = `${logN}:${z.join(',')}`;
         let weights = weightCache.get(key);
-        if (weights === undefined) weightCache.set(key, (weights = barycentricWeights(logN, z, GENERATOR)));
+        if (weights === undefined) {
+          const scratch = openingScratch.take(4 << logN);
+          weightCache.set(key, (weights = barycentricWeights(logN, z, GENERATOR, openingScratch.take(4 << logN), scratch)));
+          openingScratch.give(scratch);
+        }
         return evaluateColumns(lde, logN, weights);
       });
     });
@@ -141,43 +193,42 @@ export function pcsEvaluate(rounds: PcsOpenRound[]): OpenedValues[] {
 /** Steps 2–4 for the given claimed values (a test can hand it wrong ones to play a consistent cheater). */
 export function pcsProveOpenings(rounds: PcsOpenRound[], values: OpenedValues[], transcript: Transcript, params: FriParams): PcsProof {
   validateFriParams(params);
+  checkNotReleased(rounds);
   const { logBlowup } = params;
   // 2. Absorb them all, then draw the batching coefficients.
   const widths = rounds.map((r) => r.commitment.ldes.map((m) => m.width));
   const coeffs = absorbAndSample(transcript, values, widths);
 
-  // 3. One reduced-opening codeword per LDE height: Σ μ·(S(x) − S(z))/(x − z), grouped by point so that
-  //    each distinct point costs one batch inversion per height.
+  // 3. One reduced-opening codeword per LDE height: Σ μ·(S(x) − S(z))/(x − z) over that height's matrices.
   const logLde = rounds.map((r) => r.commitment.logTraceHeights.map((h) => h + logBlowup));
   const heights = distinctHeights(logLde);
-  const inputs = heights.map((logHeight) => {
-    const numerators = new Map<string, { z: Ext4; numer: Uint32Array; y: Ext4 }>();
-    rounds.forEach((round, r) => round.commitment.ldes.forEach((lde, m) => {
-      if (logLde[r][m] !== logHeight) return;
-      const combined = combineColumns(lde, round.commitment.logTraceHeights[m], coeffs.columns[r][m]);
-      round.points[m].forEach((z, p) => {
-        const key = z.join(',');
-        let entry = numerators.get(key);
-        if (entry === undefined) numerators.set(key, (entry = { z, numer: new Uint32Array(4 << logHeight), y: ext.ZERO }));
-        const mu = coeffs.points[r][m][p];
-        addScaledExt(entry.numer, combined, mu);
-        entry.y = ext.add(entry.y, ext.mul(mu, combineExts(values[r][m][p], coeffs.columns[r][m])));
-      });
-    }));
-    const acc = new Uint32Array(4 << logHeight);
-    const xs = cosetPointsBitRev(logHeight, GENERATOR);
-    for (const { z, numer, y } of numerators.values()) addDeepQuotient(acc, numer, y, xs, z);
-    return { logHeight, values: acc };
-  });
+  try {
+    const inputs = heights.map((logHeight) => {
+      const terms: OpeningTerm[] = [];
+      rounds.forEach((round, r) => round.commitment.ldes.forEach((lde, m) => {
+        if (logLde[r][m] !== logHeight) return;
+        const columnCoeffs = coeffs.columns[r][m];
+        terms.push({
+          lde, columnCoeffs, points: round.points[m], pointCoeffs: coeffs.points[r][m],
+          claimed: values[r][m].map((v) => combineExts(v, columnCoeffs)),
+        });
+      }));
+      const codeword = openingScratch.take(4 << logHeight);
+      reducedOpening(terms, logHeight, logBlowup, GENERATOR, codeword, openingScratch);
+      return { logHeight, values: codeword };
+    });
 
-  // 4. FRI, then open every round at the query indices.
-  const { proof: fri, queryIndices } = friProve(inputs, transcript, params);
-  const logMax = heights[0];
-  const inputOpenings = rounds.map(({ commitment }) => {
-    const shift = logMax - commitment.tree.logMaxHeight;
-    return merkleOpenMany(commitment.tree, sortedUnique(queryIndices.map((i) => i >>> shift)));
-  });
-  return { inputOpenings, fri };
+    // 4. FRI, then open every round at the query indices.
+    const { proof: fri, queryIndices } = friProve(inputs, transcript, params, { pool: openingScratch, foldInputInPlace: true });
+    const logMax = heights[0];
+    const inputOpenings = rounds.map(({ commitment }) => {
+      const shift = logMax - commitment.tree.logMaxHeight;
+      return merkleOpenMany(commitment.tree, sortedUnique(queryIndices.map((i) => i >>> shift)));
+    });
+    return { inputOpenings, fri };
+  } finally {
+    openingScratch.releaseAll(); // nothing returned references a scratch buffer (openings copy their rows)
+  }
 }
 
 const shapeError = (msg: string) => new VerifyError('invalid-proof-shape', msg);

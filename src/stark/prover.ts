@@ -20,7 +20,17 @@ import {
 import { Transcript } from './transcript.ts';
 import { evaluateQuotient } from './builders/quotient.ts';
 import type { RowEnv } from './builders/rows.ts';
-import { quotientDomain, traceNextRows, traceSelectors } from './builders/selectors.ts';
+import { quotientDomain, traceNextRows, traceSelectors, type QuotientDomain } from './builders/selectors.ts';
+
+/** f with results cached by argument, for the duration of one proof. */
+function memo<T>(f: (key: number) => T): (key: number) => T {
+  const cache = new Map<number, T>();
+  return (key) => {
+    let v = cache.get(key);
+    if (v === undefined) cache.set(key, (v = f(key)));
+    return v;
+  };
+}
 
 function sameParams(a: FriParams, b: FriParams): boolean {
   return a.logBlowup === b.logBlowup && a.numQueries === b.numQueries && a.queryPowBits === b.queryPowBits
@@ -84,12 +94,14 @@ export function prove(pk: ProvingKey, traces: readonly Matrix[], publicValues: r
   if (auxIdx.length > 0) {
     // Soundness: a wrong multiset passes with probability ≤ (Σ height·interactions·(arity+1))/|F_p^4| (security.ts).
     challenges.push(transcript.sampleExt(LABELS.logupAlpha), transcript.sampleExt(LABELS.logupGamma));
+    // Tables of equal height share their row indexing and selectors.
+    const traceDomain = memo((logN: number) => ({ nextRow: traceNextRows(1 << logN), selectors: traceSelectors(logN) }));
     const auxTraces = auxIdx.map((t) => {
       const sys = vk.systems[t];
       const n = traces[t].height;
       const env: RowEnv = {
         length: n, main: traces[t], prep: pk.preprocessedMatrices[t] ?? null, aux: null,
-        nextRow: traceNextRows(n), selectors: traceSelectors(logHeights[t]),
+        ...traceDomain(logHeights[t]),
         publicValues: publicValues[t], challenges, claimedSum: [0, 0, 0, 0],
       };
       const { aux: auxTrace, claimedSum } = generateAuxTrace(sys.interactions, sys.groups, env);
@@ -108,18 +120,18 @@ export function prove(pk: ProvingKey, traces: readonly Matrix[], publicValues: r
   // 6. quotient Q = C/Z_H on s·H_{D·n} (a prefix of the bit-reversed LDEs), split into D chunks of degree < n
   const prepLdeOf = new Map(prepIdx.map((t, j) => [t, pk.preprocessed!.ldes[j]] as const));
   const claimedSumOf = new Map(auxIdx.map((t, j) => [t, claimedSums[j]] as const));
+  const domains = new Map<string, QuotientDomain>(); // tables of equal height and degree share one
   const chunks = vk.systems.map((sys, t) => {
     const logN = logHeights[t];
-    const dom = quotientDomain(logN, sys.logQuotientChunks);
+    const key = `${logN}/${sys.logQuotientChunks}`;
+    const dom = domains.get(key) ?? quotientDomain(logN, sys.logQuotientChunks);
+    domains.set(key, dom);
     const env: RowEnv = {
       length: dom.length, main: main.ldes[t], prep: prepLdeOf.get(t) ?? null, aux: auxLdeOf.get(t) ?? null,
       nextRow: dom.nextRow, selectors: dom.selectors, publicValues: publicValues[t], challenges,
       claimedSum: claimedSumOf.get(t) ?? [0, 0, 0, 0],
     };
-    const q = evaluateQuotient(sys.program, env, alpha, dom.zhInverse);
-    const L = dom.length;
-    const evals = matrix(4, L);
-    q.forEach((col, c) => evals.values.set(col, c * L));
+    const evals = evaluateQuotient(sys.program, env, alpha, dom.zhInverse);
     return splitQuotient(cosetInterpolate(evals), logN, sys.logQuotientChunks);
   });
   const quotient = pcsCommitCoeffs(chunks, logHeights, params);

@@ -121,6 +121,10 @@ export function provenSecurityBits(params: FriParams, ctx: SecurityContext): num
  * security. Nexus once shipped 3 queries (~8 bits); this refuses such parameters before any work.
  */
 export function assertAcceptableSecurity(params: FriParams, ctx: SecurityContext, minBits: number): void {
+  // `bits < NaN` (or null, or a negative bound) would accept anything: the minimum must be a real bound.
+  if (typeof minBits !== 'number' || !(minBits >= 0)) {
+    throw new VerifyError('invalid-parameters', `minimum security ${String(minBits)} must be a non-negative number of bits`);
+  }
   const bits = conjecturedSecurityBits(params, ctx);
   if (bits < minBits) {
     throw new VerifyError(

@@ -9,7 +9,7 @@ import type { Ext4 } from './field/ext4.ts';
 import { P } from './field/babybear.ts';
 import { absorbFriParams } from './fri/params.ts';
 import { DIGEST_BYTES, digestEquals } from './hash.ts';
-import { MIN_LOG_HEIGHT, type VerifyingKey } from './keys.ts';
+import { MIN_LOG_HEIGHT, assertVerifyingKeyConsistent, type VerifyingKey } from './keys.ts';
 import { pcsVerify, type PcsVerifyRound } from './pcs.ts';
 import type { Proof } from './proof.ts';
 import {
@@ -28,9 +28,18 @@ export interface VerifyOptions {
 
 const shapeError = (msg: string) => new VerifyError('invalid-proof-shape', msg);
 
-/** Step 0b: the proof has exactly the shape the key fixes (a decoded proof has it; an in-memory one may not). */
+/** An Ext4 the arithmetic can use: exactly 4 canonical limbs (an in-memory proof may hold anything). */
+const isExt = (x: unknown): boolean => Array.isArray(x) && ext.isCanonicalExt(x);
+const isArrayOf = (x: unknown, length: number): x is unknown[] => Array.isArray(x) && x.length === length;
+const isDigest = (d: unknown) => d instanceof Uint8Array && d.length === DIGEST_BYTES;
+
+/**
+ * Step 0b: the proof has exactly the shape the key fixes (a decoded proof has it; an in-memory one may not),
+ * down to the containers the PCS and FRI verifiers index into, so that junk is a VerifyError, not a TypeError.
+ */
 function checkShape(vk: VerifyingKey, proof: Proof): void {
-  if (proof.logHeights.length !== vk.tables.length) throw shapeError(`expected ${vk.tables.length} table heights, got ${proof.logHeights.length}`);
+  if (proof === null || typeof proof !== 'object') throw shapeError('the proof is not an object');
+  if (!isArrayOf(proof.logHeights, vk.tables.length)) throw shapeError(`expected ${vk.tables.length} table heights`);
   vk.tables.forEach((t, i) => {
     const h = proof.logHeights[i];
     if (!Number.isInteger(h) || h < MIN_LOG_HEIGHT || h > t.maxLogHeight) {
@@ -40,24 +49,41 @@ function checkShape(vk: VerifyingKey, proof: Proof): void {
       throw new VerifyError('table-height-out-of-range', `${t.name}: height 2^${h}, but the verifying key fixes 2^${t.fixedLogHeight}`);
     }
   });
-  const isDigest = (d: unknown) => d instanceof Uint8Array && d.length === DIGEST_BYTES;
   if (![proof.vkDigest, proof.mainRoot, proof.quotientRoot].every(isDigest) || (proof.auxRoot !== null && !isDigest(proof.auxRoot))) {
     throw shapeError(`every digest in the proof must be ${DIGEST_BYTES} bytes`);
   }
   const numAux = auxTables(vk).length;
   if ((proof.auxRoot !== null) !== numAux > 0) throw shapeError(`aux root ${numAux > 0 ? 'missing' : 'unexpected'}`);
-  if (proof.claimedSums.length !== numAux) throw shapeError(`expected ${numAux} claimed sums, got ${proof.claimedSums.length}`);
+  if (!isArrayOf(proof.claimedSums, numAux)) throw shapeError(`expected ${numAux} claimed sums`);
   proof.claimedSums.forEach((s, i) => {
-    if (!ext.isCanonicalExt(s)) throw shapeError(`claimed sum ${i} is not a canonical extension element`);
+    if (!isExt(s)) throw shapeError(`claimed sum ${i} is not a canonical extension element`);
   });
   const shapes = roundShapes(vk);
-  if (proof.openedValues.length !== shapes.length) throw shapeError(`expected ${shapes.length} opening rounds, got ${proof.openedValues.length}`);
+  if (!isArrayOf(proof.openedValues, shapes.length)) throw shapeError(`expected ${shapes.length} opening rounds`);
   shapes.forEach((s, r) => {
-    const round = proof.openedValues[r];
-    const ok = round.length === s.widths.length && round.every((mat, m) =>
-      mat.length === s.numPoints && mat.every((pt) => pt.length === s.widths[m] && pt.every((v) => ext.isCanonicalExt(v))));
+    const round: unknown = proof.openedValues[r];
+    const ok = isArrayOf(round, s.widths.length) && round.every((mat, m) =>
+      isArrayOf(mat, s.numPoints) && mat.every((pt) => isArrayOf(pt, s.widths[m]) && pt.every(isExt)));
     if (!ok) throw new VerifyError('opening-shape-mismatch', `opened values of round ${r} do not have the shape the verifying key fixes`);
   });
+  checkPcsContainers(proof.pcsProof, shapes.length);
+}
+
+/** Containers only (counts and values are checked where they are used: pcs.ts, fri/verifier.ts, merkle.ts). */
+function checkPcsContainers(pcs: unknown, numRounds: number): void {
+  const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object';
+  const isOpening = (o: unknown) => isObject(o) && Array.isArray(o.rows) && Array.isArray(o.nodes);
+  if (!isObject(pcs) || !isArrayOf(pcs.inputOpenings, numRounds) || !pcs.inputOpenings.every(isOpening)) {
+    throw shapeError('the PCS proof must hold one multi-opening (rows, nodes) per round');
+  }
+  const fri = pcs.fri;
+  if (!isObject(fri) || !Array.isArray(fri.layerRoots) || !Array.isArray(fri.finalPoly) || !Array.isArray(fri.layerOpenings)
+    || !fri.layerOpenings.every(isOpening) || !fri.finalPoly.every(isExt)) {
+    throw shapeError('the FRI proof must hold layer roots, a final polynomial of extension elements and layer openings');
+  }
+  if (pcs.inputOpenings.some((o) => !(o as { rows: unknown[] }).rows.every(Array.isArray))) {
+    throw shapeError('each PCS opening must hold one list of matrix rows per index');
+  }
 }
 
 export function verify(
@@ -66,8 +92,10 @@ export function verify(
   publicValues: readonly (readonly number[])[],
   { minSecurityBits = 100 }: VerifyOptions = {},
 ): void {
+  // 0. the key against its own digest; shape against the key, security of the parameters at this shape,
+  //    interaction count, public values
+  assertVerifyingKeyConsistent(vk);
   const params = vk.params;
-  // 0. shape against the key, security of the parameters at this shape, interaction count, public values
   checkShape(vk, proof);
   const logHeights = proof.logHeights;
   assertAcceptableSecurity(params, securityContext(vk, logHeights), minSecurityBits);

@@ -80,6 +80,34 @@ describe('babybear against BigInt', () => {
     }
   });
 
+  it('mul (float quotient + Math.imul) is exact on 2^21 random pairs and where a·b is close to a multiple of p', () => {
+    // Compared in bulk, one expect per batch: a per-pair expect would dominate the run time.
+    const n = 1 << 21;
+    const xs = Uint32Array.from(rng.array(2 * n));
+    let wrong = 0;
+    for (let i = 0; i < n; i++) {
+      const [a, b] = [xs[2 * i], xs[2 * i + 1]];
+      if (BigInt(F.mul(a, b)) !== (BigInt(a) * BigInt(b)) % p) wrong++;
+    }
+    expect(wrong).toBe(0);
+    // The float quotient is off by one only when a·b mod p is near 0 or p: aim b at residues t ∈ [0, 2^12) ∪ (p − 2^12, p).
+    const bigInv = (a: bigint): bigint => {
+      let [r, b, e] = [1n, a, p - 2n];
+      for (; e > 0n; e >>= 1n, b = (b * b) % p) if (e & 1n) r = (r * b) % p;
+      return r;
+    };
+    for (const a of [...EDGE.filter((x) => x !== 0), ...rng.array(40).filter((x) => x !== 0)]) {
+      const aInv = bigInv(BigInt(a));
+      for (let t = 0; t < 1 << 12; t++) {
+        for (const target of [BigInt(t), p - 1n - BigInt(t)]) {
+          const b = Number((target * aInv) % p);
+          if (F.mul(a, b) !== Number(target) || F.mul(b, a) !== Number(target)) wrong++;
+        }
+      }
+    }
+    expect(wrong).toBe(0);
+  });
+
   it('inv and pow match BigInt modular exponentiation', () => {
     const powBig = (b: bigint, e: bigint): bigint => {
       let r = 1n;

@@ -1,20 +1,15 @@
 /**
- * Row-domain interpreter for flat constraint programs: evaluates every node over a chunk of rows at once
- * (one tight typed-array loop per node), so there is no per-row interpretation overhead. It is the oracle for
- * the compiled quotient evaluator, the path where `new Function` is unavailable (CSP), and the evaluator
- * behind the debug checker and LogUp's auxiliary trace.
+ * Vectorized evaluator for flat constraint programs: every node over a chunk of rows at once (one tight
+ * typed-array kernel per node, lanes.ts), so there is no per-row interpretation overhead. Behind the prover's
+ * quotient, LogUp's auxiliary trace and the debug checker; tests compare it with the per-point builders/ood.ts.
  */
 import type { Ext4 } from '../field/ext4.ts';
-import { P as FIELD_P } from '../field/babybear.ts';
-import { mulFast } from '../ntt-reference.ts';
 import type { Matrix } from '../matrix.ts';
 import { OP_ADD, OP_CONST, OP_MUL, OP_NEG, OP_SUB, OP_VAR, SOURCES, type FlatProgram } from '../expr.ts';
+import { addLanes, addSubMixedLanes, affineLanes, mulBaseLanes, mulExtBaseLanes, mulExtLanes, negLanes, subLanes } from './lanes.ts';
+import { KIND_AFFINE, KIND_SKIPPED, planFor, type AffineForm } from './chunk-plan.ts';
 
-// A module-level alias: calls through an imported binding cost a getter per call under tsx's CJS interop (measured).
-const mul = mulFast;
-const P = FIELD_P;
-
-const W = 11;
+const P = 0x78000001;
 
 /**
  * Where variables read from. Position i of the domain reads row i of each matrix (its column stride is the
@@ -35,15 +30,19 @@ export interface RowEnv {
   readonly claimedSum: Ext4;
 }
 
-/** Values of every node over one chunk: base nodes use lanes [0, len), extension nodes 4 lanes of len each. */
+/** Values over one chunk of rows: base nodes use lanes [0, len), extension nodes 4 lanes of len each. */
 export interface Chunk {
   readonly start: number;
   readonly len: number;
-  /** nodeValues[k] holds node k; coordinate c of an extension node at offset c·chunkSize. */
+  /**
+   * nodeValues[r] holds root r's values (coordinate c of an extension at offset c·chunkSize). Other nodes'
+   * buffers are reused once their last reader has run, so only roots are meaningful here.
+   */
   readonly nodeValues: readonly Uint32Array[];
   readonly chunkSize: number;
 }
 
+/** Rows per chunk: large enough to amortize the per-node dispatch, small enough that live buffers stay in L2. */
 export const CHUNK_SIZE = 1024;
 
 const SRC_MAIN = SOURCES.indexOf('main');
@@ -60,15 +59,43 @@ function source(env: RowEnv, src: number): Matrix {
   return m;
 }
 
-/** Calls `visit` once per chunk of the domain with all node values of that chunk. */
+/** Calls `visit` once per chunk of the domain with the roots' values over that chunk. */
 export function forEachChunk(program: FlatProgram, env: RowEnv, visit: (chunk: Chunk) => void): void {
   const S = CHUNK_SIZE;
-  const vals = program.nodes.map((n) => new Uint32Array(n.isExt ? 4 * S : S));
+  const plan = planFor(program);
+  const buffers = plan.slotIsExt.map((ext) => new Uint32Array(ext ? 4 * S : S));
+  const vals = Array.from(plan.slot, (s) => buffers[s]); // undefined for skipped nodes, which nobody reads
+  const N = program.nodes.length;
+  // Row-invariant nodes: once, over all S lanes, so every chunk length finds them filled.
+  for (let k = 0; k < N; k++) if (plan.invariant[k]) evalNode(program, env, vals, k, 0, S, S);
+  const affine = plan.affine.map((form, k) => (plan.kind[k] === KIND_AFFINE ? affineInputs(program, form!, vals) : null));
   for (let start = 0; start < env.length; start += S) {
     const len = Math.min(S, env.length - start);
-    for (let k = 0; k < vals.length; k++) evalNode(program, env, vals, k, start, len, S);
+    for (let k = 0; k < N; k++) {
+      if (plan.invariant[k] || plan.kind[k] === KIND_SKIPPED) continue;
+      const a = affine[k];
+      if (a) affineLanes(a.bases, a.coefs, a.constant, vals[k], len, S);
+      else evalNode(program, env, vals, k, start, len, S);
+    }
     visit({ start, len, nodeValues: vals, chunkSize: S });
   }
+}
+
+/** An affine form's coefficients (signs folded in) and constant, read from the evaluated invariant nodes. */
+function affineInputs(program: FlatProgram, form: AffineForm, vals: Uint32Array[]) {
+  const S = CHUNK_SIZE;
+  const valueOf = (node: number, negated: boolean): number[] => {
+    const v = node < 0 ? [1, 0, 0, 0] : [0, 1, 2, 3].map((c) => (c === 0 || program.nodes[node].isExt ? vals[node][c * S] : 0));
+    return negated ? v.map((x) => (x === 0 ? 0 : P - x)) : v;
+  };
+  const coefs = new Uint32Array(4 * form.bases.length);
+  form.coefs.forEach((node, t) => coefs.set(valueOf(node, form.negated[t]), 4 * t));
+  const constant = new Uint32Array(4);
+  form.consts.forEach((node, j) => {
+    const v = valueOf(node, form.constNegated[j]);
+    for (let c = 0; c < 4; c++) constant[c] = (constant[c] + v[c]) % P;
+  });
+  return { bases: form.bases.map((b) => vals[b]), coefs, constant };
 }
 
 function evalNode(program: FlatProgram, env: RowEnv, vals: Uint32Array[], k: number, start: number, len: number, S: number): void {
@@ -80,18 +107,16 @@ function evalNode(program: FlatProgram, env: RowEnv, vals: Uint32Array[], k: num
       return;
     case OP_VAR:
       return loadVar(env, n.source, n.value, n.next, out, start, len, S);
-    case OP_NEG: {
-      const a = vals[n.a];
-      const lanes = n.isExt ? 4 : 1;
-      for (let c = 0; c < lanes; c++) {
-        const o = c * S;
-        for (let i = 0; i < len; i++) out[o + i] = a[o + i] === 0 ? 0 : P - a[o + i];
-      }
-      return;
-    }
+    case OP_NEG:
+      return negLanes(vals[n.a], out, len, S, n.isExt ? 4 : 1);
     case OP_ADD:
-    case OP_SUB:
-      return addSub(n.op === OP_SUB, vals[n.a], program.nodes[n.a].isExt, vals[n.b], program.nodes[n.b].isExt, out, n.isExt, len, S);
+    case OP_SUB: {
+      const aExt = program.nodes[n.a].isExt;
+      const bExt = program.nodes[n.b].isExt;
+      const isSub = n.op === OP_SUB;
+      if (aExt === bExt) return (isSub ? subLanes : addLanes)(vals[n.a], vals[n.b], out, len, S, aExt ? 4 : 1);
+      return aExt ? addSubMixedLanes(vals[n.a], vals[n.b], true, isSub, out, len, S) : addSubMixedLanes(vals[n.b], vals[n.a], false, isSub, out, len, S);
+    }
     case OP_MUL:
       return mulLanes(vals[n.a], program.nodes[n.a].isExt, vals[n.b], program.nodes[n.b].isExt, out, len, S);
   }
@@ -123,44 +148,10 @@ function loadVar(env: RowEnv, src: number, index: number, next: boolean, out: Ui
   }
 }
 
-function addSub(isSub: boolean, a: Uint32Array, aExt: boolean, b: Uint32Array, bExt: boolean, out: Uint32Array, ext: boolean, len: number, S: number): void {
-  const lanes = ext ? 4 : 1;
-  for (let c = 0; c < lanes; c++) {
-    const o = c * S;
-    // A base operand contributes to coordinate 0 only.
-    const hasA = c === 0 || aExt;
-    const hasB = c === 0 || bExt;
-    for (let i = 0; i < len; i++) {
-      const x = hasA ? a[o + i] : 0;
-      const y = hasB ? b[o + i] : 0;
-      if (isSub) {
-        const d = x - y;
-        out[o + i] = d < 0 ? d + P : d;
-      } else {
-        const s = x + y;
-        out[o + i] = s >= P ? s - P : s;
-      }
-    }
-  }
-}
-
 /** out ← a·b lane-wise over len lanes; extension operands keep coordinate c at offset c·S. */
 export function mulLanes(a: Uint32Array, aExt: boolean, b: Uint32Array, bExt: boolean, out: Uint32Array, len: number, S: number): void {
-  if (!aExt && !bExt) {
-    for (let i = 0; i < len; i++) out[i] = mul(a[i], b[i]);
-    return;
-  }
-  if (!aExt || !bExt) {
-    const [e, s] = aExt ? [a, b] : [b, a];
-    for (let c = 0; c < 4; c++) for (let i = 0; i < len; i++) out[c * S + i] = mul(e[c * S + i], s[i]);
-    return;
-  }
-  for (let i = 0; i < len; i++) {
-    const a0 = a[i], a1 = a[S + i], a2 = a[2 * S + i], a3 = a[3 * S + i];
-    const b0 = b[i], b1 = b[S + i], b2 = b[2 * S + i], b3 = b[3 * S + i];
-    out[i] = (mul(a0, b0) + mul(W, (mul(a1, b3) + mul(a2, b2) + mul(a3, b1)) % P)) % P;
-    out[S + i] = (mul(a0, b1) + mul(a1, b0) + mul(W, (mul(a2, b3) + mul(a3, b2)) % P)) % P;
-    out[2 * S + i] = (mul(a0, b2) + mul(a1, b1) + mul(a2, b0) + mul(W, mul(a3, b3))) % P;
-    out[3 * S + i] = (mul(a0, b3) + mul(a1, b2) + mul(a2, b1) + mul(a3, b0)) % P;
-  }
+  if (!aExt && !bExt) mulBaseLanes(a, b, out, len);
+  else if (aExt && bExt) mulExtLanes(a, b, out, len, S);
+  else if (aExt) mulExtBaseLanes(a, b, out, len, S);
+  else mulExtBaseLanes(b, a, out, len, S);
 }

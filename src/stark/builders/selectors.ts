@@ -7,28 +7,9 @@
 import { GENERATOR, P as FIELD_P, batchInverse, inv, mul, pow, sub, twoAdicGenerator } from '../field/babybear.ts';
 import * as ext from '../field/ext4.ts';
 import type { Ext4 } from '../field/ext4.ts';
-import { bitReverse } from '../matrix.ts';
-import { mulFast } from '../ntt-reference.ts';
 
-// Module-level alias: the quotient-domain loops below run over D·n points (imported bindings cost a getter per call under tsx).
-const mulF = mulFast;
-
-/** Montgomery batch inversion with the fast multiplier (inputs non-zero by construction here). */
-function batchInverseFast(xs: Uint32Array): Uint32Array {
-  const n = xs.length;
-  const out = new Uint32Array(n);
-  let acc = 1;
-  for (let i = 0; i < n; i++) {
-    out[i] = acc;
-    acc = mulF(acc, xs[i]);
-  }
-  let accInv = inv(acc);
-  for (let i = n - 1; i >= 0; i--) {
-    out[i] = mulF(out[i], accInv);
-    accInv = mulF(accInv, xs[i]);
-  }
-  return out;
-}
+// Module-level alias: the quotient-domain loops below run over D·n points (imported bindings can cost a getter per call under tsx).
+const mulF = mul;
 
 export type Selectors = [Uint32Array, Uint32Array, Uint32Array];
 
@@ -76,44 +57,50 @@ export function quotientDomain(logN: number, logChunks: number): QuotientDomain 
   const n = 1 << logN;
   const omegaL = twoAdicGenerator(logL);
   const omegaInv = inv(twoAdicGenerator(logN));
-  const xs = new Uint32Array(L); // by position
-  const nextRow = new Uint32Array(L);
-  let x = GENERATOR;
-  for (let j = 0; j < L; j++) {
-    const pos = bitReverse(j, logL);
-    xs[pos] = x;
-    nextRow[pos] = bitReverse((j + D) & (L - 1), logL);
-    x = mulF(x, omegaL);
-  }
-  // Z_H(x) = s^n·ω_D^j − 1 depends on j mod D only.
+  // Z_H(x) = s^n·ω_D^j − 1 at x = s·ω_L^j depends on j mod D only.
   const sn = pow(GENERATOR, n);
   const omegaD = twoAdicGenerator(logChunks);
   const zhByResidue = new Uint32Array(D);
   for (let r = 0; r < D; r++) zhByResidue[r] = sub(mul(sn, pow(omegaD, r)), 1);
   const zhInvByResidue = batchInverse(zhByResidue); // non-zero: s ∉ H_n since 31 is a generator of F_p^*
-  const zh = new Uint32Array(L);
+  const nextRow = new Uint32Array(L);
   const zhInverse = new Uint32Array(L);
   const xMinusOne = new Uint32Array(L);
   const xMinusOmegaInv = new Uint32Array(L);
-  for (let pos = 0; pos < L; pos++) {
-    const r = bitReverse(pos, logL) & (D - 1);
-    zh[pos] = zhByResidue[r];
-    zhInverse[pos] = zhInvByResidue[r];
-    const x = xs[pos]; // ≥ 1: coset points are non-zero
-    xMinusOne[pos] = x - 1;
-    xMinusOmegaInv[pos] = x >= omegaInv ? x - omegaInv : x + FIELD_P - omegaInv;
+  const shift = 32 - logL;
+  let x = GENERATOR;
+  for (let j = 0; j < L; j++) {
+    const pos = logL === 0 ? 0 : reverseBits(j) >>> shift;
+    nextRow[pos] = logL === 0 ? 0 : reverseBits((j + D) & (L - 1)) >>> shift;
+    zhInverse[pos] = zhInvByResidue[j & (D - 1)];
+    xMinusOne[pos] = x - 1; // x ≥ 1: coset points are non-zero
+    const d = x - omegaInv;
+    xMinusOmegaInv[pos] = d + ((d >> 31) & FIELD_P);
+    x = mulF(x, omegaL);
   }
-  const invA = batchInverseFast(xMinusOne); // non-zero: the coset is disjoint from H_n
-  const invB = batchInverseFast(xMinusOmegaInv);
+  const invA = batchInverse(xMinusOne); // non-zero: the coset is disjoint from H_n
+  const invB = batchInverse(xMinusOmegaInv);
   const nInv = inv(n);
   const lastScale = mul(omegaInv, nInv);
   const first = new Uint32Array(L);
   const last = new Uint32Array(L);
   for (let pos = 0; pos < L; pos++) {
-    first[pos] = mulF(mulF(zh[pos], invA[pos]), nInv);
-    last[pos] = mulF(mulF(zh[pos], invB[pos]), lastScale);
+    // Z_H = 1/zhInverse would cost an inversion; Z_H·nInv and Z_H·lastScale per residue are two products.
+    const zh = zhByResidue[reverseBits(pos) >>> shift & (D - 1)];
+    first[pos] = mulF(mulF(zh, invA[pos]), nInv);
+    last[pos] = mulF(mulF(zh, invB[pos]), lastScale);
   }
   return { length: L, nextRow, selectors: [first, last, xMinusOmegaInv], zhInverse };
+}
+
+/** The 32-bit reversal of i (matrix.ts's bitReverse without the width argument, inlined in the loops above). */
+function reverseBits(i: number): number {
+  let r = i;
+  r = ((r >>> 1) & 0x55555555) | ((r & 0x55555555) << 1);
+  r = ((r >>> 2) & 0x33333333) | ((r & 0x33333333) << 2);
+  r = ((r >>> 4) & 0x0f0f0f0f) | ((r & 0x0f0f0f0f) << 4);
+  r = ((r >>> 8) & 0x00ff00ff) | ((r & 0x00ff00ff) << 8);
+  return ((r >>> 16) | (r << 16)) >>> 0;
 }
 
 /** Z_H(ζ) and the selectors at an out-of-domain point ζ (ζ^n ≠ 1, so no division by zero). */

@@ -1,14 +1,27 @@
 /**
  * Arithmetic over packed extension arrays (element i at words [4i, 4i + 4)), products inlined so that hot
- * loops allocate no tuple per element. Uses ntt-reference's mulFast (about 4× babybear.mul, measured there).
+ * loops allocate no tuple per element. The plain-TS references of the SIMD kernel (kernels/ext4-wasm.ts).
  */
-import { P, inv } from '../field/babybear.ts';
+import { P as FIELD_P, inv } from '../field/babybear.ts';
 import * as ext from '../field/ext4.ts';
 import type { Ext4 } from '../field/ext4.ts';
-import { mulFast } from '../ntt-reference.ts';
 
-const W = ext.W;
+/** A module-local literal: V8 does not constant-fold imported bindings (ntt-reference.ts). */
+const P = 0x78000001;
+if (P !== FIELD_P) throw new Error('packed: P out of sync with babybear.ts');
+
+const W = 11;
+if (W !== ext.W) throw new Error('packed: W out of sync with ext4.ts');
 const P_INV = 1 / P;
+
+/** babybear.mul, copied so that it inlines into the loops below (imported, it often did not: measured). */
+function mulFast(a: number, b: number): number {
+  const q = (a * b * P_INV) | 0;
+  let r = (Math.imul(a, b) - Math.imul(q, P)) | 0;
+  r += (r >> 31) & P;
+  r -= P;
+  return r + ((r >> 31) & P);
+}
 
 /**
  * 1/(x_i − z) for base x_i and a fixed extension z, packed. With a = x − z only a0 varies, so the norm
@@ -18,7 +31,12 @@ const P_INV = 1 / P;
  *   N(a) = b0² − W·b2² ∈ F_p, and 1/a = ā·(b0 − b2·X²)/N(a).
  * Throws if some x_i = z (then N(a) = 0).
  */
-export function inverseDifferences(xs: Uint32Array, z: Ext4): Uint32Array {
+export function inverseDifferences(
+  xs: Uint32Array,
+  z: Ext4,
+  out: Uint32Array = new Uint32Array(4 * xs.length),
+  temporaries: Uint32Array = new Uint32Array(4 * xs.length), // pass 1's per-element values (4 words each)
+): Uint32Array {
   const n = xs.length;
   const z0 = z[0];
   const a1 = z[1] === 0 ? 0 : P - z[1], a2 = z[2] === 0 ? 0 : P - z[2], a3 = z[3] === 0 ? 0 : P - z[3];
@@ -26,10 +44,12 @@ export function inverseDifferences(xs: Uint32Array, z: Ext4): Uint32Array {
   const k2 = reduceWide(mulFast(a1, a1) + W * mulFast(a3, a3));
   const twoA2 = reduceWide(2 * a2), wA2 = mulFast(W, a2), wA3 = mulFast(W, a3);
   // pass 1: b0, b2 and the norm of every a = x_i − z, with prefix products of the norms (batch inversion)
-  const b0s = new Uint32Array(n);
-  const b2s = new Uint32Array(n);
-  const norms = new Uint32Array(n);
-  const prefix = new Uint32Array(n);
+  if (out.length !== 4 * n) throw new RangeError(`inverseDifferences: output has ${out.length} words, expected ${4 * n}`);
+  if (temporaries.length < 4 * n) throw new RangeError(`inverseDifferences: ${temporaries.length} scratch words, expected ≥ ${4 * n}`);
+  const b0s = temporaries.subarray(0, n);
+  const b2s = temporaries.subarray(n, 2 * n);
+  const norms = temporaries.subarray(2 * n, 3 * n);
+  const prefix = temporaries.subarray(3 * n, 4 * n);
   let acc = 1;
   for (let i = 0; i < n; i++) {
     let a0 = xs[i] - z0;
@@ -46,7 +66,6 @@ export function inverseDifferences(xs: Uint32Array, z: Ext4): Uint32Array {
   }
   // pass 2 (backwards): 1/N(a) from the running inverse, then 1/a = ā·(b0 − b2·X²)/N(a) with ā = (a0, −a1, a2, −a3)
   let accInv = inv(acc);
-  const out = new Uint32Array(4 * n);
   for (let i = n - 1; i >= 0; i--) {
     const s = mulFast(prefix[i], accInv);
     accInv = mulFast(accInv, norms[i]);

@@ -10,9 +10,10 @@ import type { Matrix } from '../matrix.ts';
 import { merkleCommit, merkleOpenMany } from '../merkle.ts';
 import type { MerkleTree } from '../merkle.ts';
 import type { Transcript } from '../transcript.ts';
-import { foldCodeword } from './fold.ts';
+import { foldCodewordInto } from './fold.ts';
 import { addScaledExt } from './packed.ts';
 import type { FriParams } from './params.ts';
+import { BufferPool } from './pool.ts';
 import type { FriLayerOpening, FriProof } from './proof.ts';
 import { FRI_LABELS, friSchedule, sortedUnique } from './schedule.ts';
 import type { FriSchedule } from './schedule.ts';
@@ -25,14 +26,17 @@ export interface FriInput {
 
 
 /** Leaf row j of a layer is the aligned block of 2^logArity entries j·2^logArity + t: a coset of H_{2^logArity}. */
-function layerMatrix(values: Uint32Array, logHeight: number, logArity: number): Matrix {
+function layerMatrix(values: Uint32Array, logHeight: number, logArity: number, pool: BufferPool): Matrix {
   const width = 4 << logArity;
   const height = 1 << (logHeight - logArity);
-  const out = new Uint32Array(width * height);
-  // column-major output, written sequentially; the packed codeword is read with stride `width`
-  for (let c = 0; c < width; c++) {
-    const base = c * height;
-    for (let j = 0, k = c; j < height; j++, k += width) out[base + j] = values[k];
+  const out = pool.take(width * height);
+  // In blocks of 64 rows (8 KiB of packed codeword, L1-resident), column by column: 6× faster at 2^19×32 than
+  // whole columns, which read every cache line `width` times (measured: 37 vs 230 ms).
+  const block = Math.min(64, height);
+  for (let j0 = 0; j0 < height; j0 += block) {
+    for (let c = 0; c < width; c++) {
+      for (let j = j0, o = c * height + j0, k = j0 * width + c; j < j0 + block; j++, o++, k += width) out[o] = values[k];
+    }
   }
   return matrix(width, height, out);
 }
@@ -62,21 +66,40 @@ export interface FriCommitted {
   readonly finalCodeword: Uint32Array;
 }
 
-/** Step 1, commit phase: each layer's root is absorbed before its β is drawn. */
-export function friCommitPhase(inputs: readonly FriInput[], transcript: Transcript, params: FriParams): FriCommitted {
+/** Where the commit phase's buffers come from (a prover's scratch, fri/pool.ts). */
+export interface FriScratch {
+  readonly pool: BufferPool;
+  /** The tallest input is scratch too: fold it in place (a codeword-sized buffer less to touch). */
+  readonly foldInputInPlace: boolean;
+}
+
+/**
+ * Step 1, commit phase: each layer's root is absorbed before its β is drawn. The layer matrices and the folded
+ * codewords live in buffers from `scratch.pool` (a fresh pool by default): the result is valid until the caller
+ * releases them. The inputs are not modified unless scratch.foldInputInPlace.
+ */
+export function friCommitPhase(
+  inputs: readonly FriInput[],
+  transcript: Transcript,
+  params: FriParams,
+  scratch: FriScratch = { pool: new BufferPool(), foldInputInPlace: false },
+): FriCommitted {
+  const { pool } = scratch;
   const schedule = friSchedule(inputs.map((x) => x.logHeight), params);
   inputs.forEach((x, i) => {
     if (x.values.length !== 4 << x.logHeight) throw new RangeError(`FRI input ${i}: expected ${4 << x.logHeight} words, got ${x.values.length}`);
   });
   const trees: MerkleTree[] = [];
   let current = inputs[0].values;
+  // Every fold runs in this one buffer (in place after the first, see foldCodewordInto).
+  const work = scratch.foldInputInPlace ? inputs[0].values : pool.take(4 << (schedule.logMaxHeight - 1));
   for (const layer of schedule.layers) {
-    const tree = merkleCommit([layerMatrix(current, layer.logHeight, layer.logArity)]);
+    const tree = merkleCommit([layerMatrix(current, layer.logHeight, layer.logArity, pool)]);
     trees.push(tree);
     transcript.absorbDigest(FRI_LABELS.layerRoot, tree.root);
     // Soundness: folding a far word yields a close one with probability ≤ (arity − 1)·N/|EF| (docs/security.md).
     const beta = transcript.sampleExt(FRI_LABELS.beta);
-    current = foldCodeword(current, layer.logHeight, layer.logArity, beta);
+    current = foldCodewordInto(current, layer.logHeight, layer.logArity, beta, work);
     if (layer.rollIn >= 0) {
       // A FRESH factor per roll-in: adding the smaller codeword unscaled (or scaled by something the
       // prover knew before committing) lets a malicious prover cancel terms across roll-ins
@@ -120,7 +143,12 @@ export function friQueryPhase(
  * Runs FRI on inputs of distinct heights (descending). Returns the proof and the query indices (in the
  * tallest domain) at which the caller must open its own commitments.
  */
-export function friProve(inputs: readonly FriInput[], transcript: Transcript, params: FriParams): { proof: FriProof; queryIndices: number[] } {
-  const committed = friCommitPhase(inputs, transcript, params);
+export function friProve(
+  inputs: readonly FriInput[],
+  transcript: Transcript,
+  params: FriParams,
+  scratch?: FriScratch,
+): { proof: FriProof; queryIndices: number[] } {
+  const committed = friCommitPhase(inputs, transcript, params, scratch);
   return friQueryPhase(committed, friFinalPoly(committed), transcript, params);
 }

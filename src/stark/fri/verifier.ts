@@ -38,13 +38,14 @@ export function friVerify(
   validateFriParams(params);
   const schedule = friSchedule(inputLogHeights, params);
   const { layers, logMaxHeight, logFinalHeight } = schedule;
+  if (![proof.layerRoots, proof.layerOpenings, proof.finalPoly].every(Array.isArray)) throw shapeError('FRI: layer roots, layer openings and final polynomial must be lists');
   if (proof.layerRoots.length !== layers.length) throw shapeError(`FRI: expected ${layers.length} layer roots, got ${proof.layerRoots.length}`);
   if (proof.layerOpenings.length !== layers.length) throw shapeError(`FRI: expected ${layers.length} layer openings, got ${proof.layerOpenings.length}`);
   proof.layerRoots.forEach((root, l) => {
     if (!(root instanceof Uint8Array) || root.length !== DIGEST_BYTES) throw shapeError(`FRI layer ${l} root is not a ${DIGEST_BYTES}-byte digest`);
   });
   proof.finalPoly.forEach((c, i) => {
-    if (!ext.isCanonicalExt(c)) throw shapeError(`FRI final polynomial coefficient ${i} is not a canonical extension element`);
+    if (!Array.isArray(c) || !ext.isCanonicalExt(c)) throw shapeError(`FRI final polynomial coefficient ${i} is not a canonical extension element`);
   });
   if (proof.finalPoly.length !== schedule.finalPolyLen) {
     throw new VerifyError('fri-final-poly-degree', `FRI final polynomial has ${proof.finalPoly.length} coefficients, the degree bound allows ${schedule.finalPolyLen}`);
@@ -73,6 +74,7 @@ export function friVerify(
     const shift = logMaxHeight - layer.logHeight + layer.logArity;
     const leaves = sortedUnique(queryIndices.map((i) => i >>> shift));
     const opening = proof.layerOpenings[l];
+    if (opening === null || typeof opening !== 'object' || !Array.isArray(opening.rows)) throw shapeError(`FRI layer ${l}: opening has no rows`);
     if (opening.rows.length !== leaves.length) {
       throw shapeError(`FRI layer ${l}: expected rows for ${leaves.length} distinct leaves, got ${opening.rows.length}`);
     }

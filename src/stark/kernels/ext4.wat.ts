@@ -1,0 +1,252 @@
+/**
+ * WAT source of the extension-field kernel for the PCS (wasm SIMD): one F_p^4 element per v128, limb k in
+ * lane k, so an extension element times a base element is ONE 4-lane Montgomery product (ntt.wat.ts `mont`).
+ * Assembled into ext4.wasm.ts by scripts/build-wasm.ts. Pointers are byte offsets into the imported memory;
+ * every value in memory is canonical.
+ */
+import { P } from '../field/babybear.ts';
+import { P_INV_MOD_2_32 } from './ntt.wat.ts';
+
+const get = (name: string): string => `(local.get $${name})`;
+const set = (name: string, expr: string): string => `(local.set $${name} ${expr})`;
+const splat = (x: number): string => `(v128.const i32x4 ${x} ${x} ${x} ${x})`;
+const addI32 = (a: string, b: string): string => `(i32.add ${a} ${b})`;
+const v128Locals = (...names: string[]): string => names.map((n) => `(local $${n} v128)`).join(' ');
+
+function shuffle(lanes: number[], a: string, b: string): string {
+  const bytes = lanes.flatMap((l) => [0, 1, 2, 3].map((k) => 4 * l + k));
+  return `(i8x16.shuffle ${bytes.join(' ')} ${a} ${b})`;
+}
+
+/** High 32 bits of the four 64-bit products x_i·y_i (unsigned). */
+const mulHigh = (x: string, y: string): string =>
+  shuffle([1, 3, 5, 7], `(i64x2.extmul_low_i32x4_u ${x} ${y})`, `(i64x2.extmul_high_i32x4_u ${x} ${y})`);
+
+/** dst = a·b·2^-32 mod p, canonical, for a, b < p (signed Montgomery reduction, as ntt.wat.ts). */
+function mont(dst: string, a: string, b: string): string {
+  return [
+    set('m', `(i32x4.mul (i32x4.mul ${get(a)} ${get(b)}) ${get('PINV')})`),
+    set(dst, `(i32x4.sub ${mulHigh(get(a), get(b))} ${mulHigh(get('m'), get('P'))})`),
+    set(dst, `(i32x4.min_u ${get(dst)} (i32x4.add ${get(dst)} ${get('P')}))`),
+  ].join('\n');
+}
+
+/** dst = a + b mod p for canonical a, b. */
+const addMod = (dst: string, a: string, b: string): string =>
+  set(dst, `(i32x4.add ${get(a)} ${get(b)})`) + set(dst, `(i32x4.min_u ${get(dst)} (i32x4.sub ${get(dst)} ${get('P')}))`);
+
+const initConstants = set('P', splat(P)) + set('PINV', splat(P_INV_MOD_2_32));
+
+/**
+ * scaled_add_base(acc, col, n, c): acc_i += c·col_i·2^-32 for i < n (acc: n elements, col: n u32 words,
+ * c: one element). Pass c·2^32 mod p to get acc_i += c·col_i.
+ */
+const scaledAddBase = (): string => `
+ (func (export "scaled_add_base") (param $acc i32) (param $col i32) (param $n i32) (param $c i32)
+  (local $end i32) ${v128Locals('C', 'f', 'r', 'a', 'm', 'P', 'PINV')}
+  ${initConstants}
+  ${set('C', `(v128.load ${get('c')})`)}
+  ${set('end', addI32(get('col'), `(i32.shl ${get('n')} (i32.const 2))`))}
+  (block $done (loop $row
+   (br_if $done (i32.ge_u ${get('col')} ${get('end')}))
+   ${set('f', `(v128.load32_splat ${get('col')})`)}
+   ${mont('r', 'f', 'C')}
+   ${set('a', `(v128.load ${get('acc')})`)}
+   ${addMod('a', 'a', 'r')}
+   (v128.store ${get('acc')} ${get('a')})
+   ${set('acc', addI32(get('acc'), '(i32.const 16)'))}
+   ${set('col', addI32(get('col'), '(i32.const 4)'))}
+   (br $row)))
+ )`;
+
+/**
+ * dot_base(w, col, n, out): out = Σ_{i<n} w_i·col_i·2^-32 (w: n elements, col: n u32 words; n even).
+ * Two accumulators halve the dependency chain through the modular additions.
+ */
+const dotBase = (): string => `
+ (func (export "dot_base") (param $w i32) (param $col i32) (param $n i32) (param $out i32)
+  (local $end i32) ${v128Locals('s0', 's1', 'x', 'f', 'r', 'm', 'P', 'PINV')}
+  ${initConstants}
+  ${set('end', addI32(get('col'), `(i32.shl ${get('n')} (i32.const 2))`))}
+  (block $done (loop $row
+   (br_if $done (i32.ge_u ${get('col')} ${get('end')}))
+   ${set('x', `(v128.load ${get('w')})`)}
+   ${set('f', `(v128.load32_splat ${get('col')})`)}
+   ${mont('r', 'x', 'f')}
+   ${addMod('s0', 's0', 'r')}
+   ${set('x', `(v128.load offset=16 ${get('w')})`)}
+   ${set('f', `(v128.load32_splat offset=4 ${get('col')})`)}
+   ${mont('r', 'x', 'f')}
+   ${addMod('s1', 's1', 'r')}
+   ${set('w', addI32(get('w'), '(i32.const 32)'))}
+   ${set('col', addI32(get('col'), '(i32.const 8)'))}
+   (br $row)))
+  ${addMod('s0', 's0', 's1')}
+  (v128.store ${get('out')} ${get('s0')})
+ )`;
+
+/**
+ * fold_pairs(src, dst, count, s, b): one binary FRI fold (fri/fold.ts) of 2·count packed elements at src into
+ * count elements at dst (dst may equal src: pair j is read before element j is written, and 16j ≤ 32j):
+ *   dst_j = (u + v)/2 + β·(u − v)·s_j,  u = src_{2j}, v = src_{2j+1}.
+ * s: count u32 words s_j·2^32 mod p; b: four vectors B_0..B_3 (64 bytes) with β·t = Σ_k t_k·B_k, in the same
+ * Montgomery form (ext4-wasm.ts foldConstants).
+ */
+const foldPairs = (): string => `
+ (func (export "fold_pairs") (param $src i32) (param $dst i32) (param $count i32) (param $s i32) (param $b i32)
+  (local $end i32) ${v128Locals('B0', 'B1', 'B2', 'B3', 'u', 'v', 'e', 'd', 't', 'tk', 'r', 'm', 'S', 'ONE', 'P', 'PINV')}
+  ${initConstants}
+  ${set('ONE', splat(1))}
+  ${set('B0', `(v128.load ${get('b')})`)} ${set('B1', `(v128.load offset=16 ${get('b')})`)}
+  ${set('B2', `(v128.load offset=32 ${get('b')})`)} ${set('B3', `(v128.load offset=48 ${get('b')})`)}
+  ${set('end', addI32(get('dst'), `(i32.shl ${get('count')} (i32.const 4))`))}
+  (block $done (loop $pair
+   (br_if $done (i32.ge_u ${get('dst')} ${get('end')}))
+   ${set('u', `(v128.load ${get('src')})`)} ${set('v', `(v128.load offset=16 ${get('src')})`)}
+   ;; e = (u + v)/2: an odd residue r halves as (r + p)/2, and r + p < 2^32
+   ${addMod('e', 'u', 'v')}
+   ${set('e', `(i32x4.shr_u (i32x4.add ${get('e')} (v128.and (i32x4.sub (v128.const i32x4 0 0 0 0) (v128.and ${get('e')} ${get('ONE')})) ${get('P')})) (i32.const 1))`)}
+   ;; t = (u − v)·s_j
+   ${set('d', `(i32x4.sub ${get('u')} ${get('v')})`)}
+   ${set('d', `(i32x4.min_u ${get('d')} (i32x4.add ${get('d')} ${get('P')}))`)}
+   ${set('S', `(v128.load32_splat ${get('s')})`)}
+   ${mont('t', 'd', 'S')}
+   ;; e += β·t, one lane of t at a time
+   ${[0, 1, 2, 3].map((k) => [set('tk', `(i32x4.splat (i32x4.extract_lane ${k} ${get('t')}))`), mont('r', 'tk', `B${k}`), addMod('e', 'e', 'r')].join('\n')).join('\n')}
+   (v128.store ${get('dst')} ${get('e')})
+   ${set('src', addI32(get('src'), '(i32.const 32)'))}
+   ${set('dst', addI32(get('dst'), '(i32.const 16)'))}
+   ${set('s', addI32(get('s'), '(i32.const 4)'))}
+   (br $pair)))
+ )`;
+
+const subMod = (dst: string, a: string, b: string): string =>
+  set(dst, `(i32x4.sub ${get(a)} ${get(b)})`) + set(dst, `(i32x4.min_u ${get(dst)} (i32x4.add ${get(dst)} ${get('P')}))`);
+
+/**
+ * 1/(x_i − z) for base x_i and one extension z (fri/packed.ts inverseDifferences, its reference), lanes = four
+ * consecutive elements, i.e. four interleaved batch inversions. Values are in Montgomery form (v·2^32 mod p)
+ * inside; constants at c (16 bytes each, splatted, Montgomery form): z0, k0, k2, 2·a2, W, W·a2, W·a3, a1, a2,
+ * a3, 2^64 mod p (converts x in), 1·2^32 (the chains' start).
+ * inv_diff_norms(xs, n, c, b0s, b2s, norms, prefix, totals) → 1 if some norm is zero (x_i = z), else 0.
+ */
+const CONSTS = ['z0', 'k0', 'k2', 'twoA2', 'W', 'wA2', 'wA3', 'a1', 'a2', 'a3', 'R2', 'ONE'];
+const loadConsts = (): string => CONSTS.map((name, i) => set(name, `(v128.load offset=${16 * i} ${get('c')})`)).join('\n  ');
+
+const invDiffNorms = (): string => `
+ (func (export "inv_diff_norms") (param $xs i32) (param $n i32) (param $c i32) (param $b0s i32) (param $b2s i32)
+  (param $norms i32) (param $prefix i32) (param $totals i32) (result i32)
+  (local $i i32) ${v128Locals(...CONSTS, 'x', 'a0', 'b0', 'b2', 't', 'u', 'nrm', 'acc', 'zero', 'm', 'P', 'PINV')}
+  ${initConstants}
+  ${loadConsts()}
+  ${set('acc', get('ONE'))}
+  (block $done (loop $element
+   (br_if $done (i32.ge_u ${get('i')} ${get('n')}))
+   ${set('x', `(v128.load ${addI32(get('xs'), `(i32.shl ${get('i')} (i32.const 2))`)})`)}
+   ${mont('x', 'x', 'R2')}
+   ${subMod('a0', 'x', 'z0')}
+   ${mont('t', 'a0', 'a0')} ${addMod('b0', 't', 'k0')}
+   ${mont('t', 'twoA2', 'a0')} ${subMod('b2', 't', 'k2')}
+   ${mont('t', 'b0', 'b0')} ${mont('u', 'b2', 'b2')} ${mont('u', 'u', 'W')} ${subMod('nrm', 't', 'u')}
+   ${set('zero', `(v128.or ${get('zero')} (i32x4.eq ${get('nrm')} (v128.const i32x4 0 0 0 0)))`)}
+   (v128.store ${addI32(get('b0s'), `(i32.shl ${get('i')} (i32.const 2))`)} ${get('b0')})
+   (v128.store ${addI32(get('b2s'), `(i32.shl ${get('i')} (i32.const 2))`)} ${get('b2')})
+   (v128.store ${addI32(get('norms'), `(i32.shl ${get('i')} (i32.const 2))`)} ${get('nrm')})
+   (v128.store ${addI32(get('prefix'), `(i32.shl ${get('i')} (i32.const 2))`)} ${get('acc')})
+   ${mont('acc', 'acc', 'nrm')}
+   ${set('i', addI32(get('i'), '(i32.const 4)'))}
+   (br $element)))
+  (v128.store ${get('totals')} ${get('acc')})
+  (v128.any_true ${get('zero')})
+ )`;
+
+/**
+ * inv_diff_finish(xs, n, c, b0s, b2s, norms, prefix, inverses, out, negateX): backwards, s = prefix·(running
+ * inverse of the lane's chain), then 1/a = ā·(b0 − b2·X²)·s, times −x_i if negateX (barycentric weights); out
+ * packed, canonical. inverses: the four lanes' 1/total, Montgomery form.
+ */
+const invDiffFinish = (): string => `
+ (func (export "inv_diff_finish") (param $xs i32) (param $n i32) (param $c i32) (param $b0s i32) (param $b2s i32)
+  (param $norms i32) (param $prefix i32) (param $inverses i32) (param $out i32) (param $negateX i32)
+  (local $i i32) (local $o i32) ${v128Locals(...CONSTS, 'x', 'f', 'a0', 'b0', 'b2', 't', 'u', 'inv', 's', 'o0', 'o1', 'o2', 'o3', 'e0', 'e1', 'm', 'P', 'PINV')}
+  ${initConstants}
+  ${loadConsts()}
+  ${set('inv', `(v128.load ${get('inverses')})`)}
+  ${set('i', get('n'))}
+  (block $done (loop $element
+   (br_if $done (i32.eqz ${get('i')}))
+   ${set('i', `(i32.sub ${get('i')} (i32.const 4))`)}
+   ${set('o', `(i32.shl ${get('i')} (i32.const 2))`)}
+   ${set('s', `(v128.load ${addI32(get('prefix'), get('o'))})`)}
+   ${mont('s', 's', 'inv')}
+   ${set('t', `(v128.load ${addI32(get('norms'), get('o'))})`)}
+   ${mont('inv', 'inv', 't')}
+   ${set('x', `(v128.load ${addI32(get('xs'), get('o'))})`)}
+   ;; the final factor: −x (canonical) or 1, so that the last product also leaves Montgomery form
+   ${set('f', `(v128.bitselect (i32x4.sub ${get('P')} ${get('x')}) (v128.const i32x4 1 1 1 1) (i32x4.splat ${get('negateX')}))`)}
+   ${set('f', `(i32x4.min_u ${get('f')} (i32x4.sub ${get('f')} ${get('P')}))`)}
+   ${mont('x', 'x', 'R2')}
+   ${subMod('a0', 'x', 'z0')}
+   ${set('b0', `(v128.load ${addI32(get('b0s'), get('o'))})`)}
+   ${set('b2', `(v128.load ${addI32(get('b2s'), get('o'))})`)}
+   ${mont('t', 'a0', 'b0')} ${mont('u', 'wA2', 'b2')} ${subMod('o0', 't', 'u')}
+   ${mont('t', 'wA3', 'b2')} ${mont('u', 'a1', 'b0')} ${subMod('o1', 't', 'u')}
+   ${mont('t', 'a2', 'b0')} ${mont('u', 'a0', 'b2')} ${subMod('o2', 't', 'u')}
+   ${mont('t', 'a1', 'b2')} ${mont('u', 'a3', 'b0')} ${subMod('o3', 't', 'u')}
+   ${mont('o0', 'o0', 's')} ${mont('o1', 'o1', 's')} ${mont('o2', 'o2', 's')} ${mont('o3', 'o3', 's')}
+   ${mont('o0', 'o0', 'f')} ${mont('o1', 'o1', 'f')} ${mont('o2', 'o2', 'f')} ${mont('o3', 'o3', 'f')}
+   ;; transpose: o_k holds limb k of four elements; element e is (o0[e], o1[e], o2[e], o3[e])
+   ${set('e0', shuffle([0, 4, 1, 5], get('o0'), get('o1')))} ${set('e1', shuffle([0, 4, 1, 5], get('o2'), get('o3')))}
+   (v128.store ${addI32(get('out'), `(i32.shl ${get('i')} (i32.const 4))`)} ${shuffle([0, 1, 4, 5], get('e0'), get('e1'))})
+   (v128.store offset=16 ${addI32(get('out'), `(i32.shl ${get('i')} (i32.const 4))`)} ${shuffle([2, 3, 6, 7], get('e0'), get('e1'))})
+   ${set('e0', shuffle([2, 6, 3, 7], get('o0'), get('o1')))} ${set('e1', shuffle([2, 6, 3, 7], get('o2'), get('o3')))}
+   (v128.store offset=32 ${addI32(get('out'), `(i32.shl ${get('i')} (i32.const 4))`)} ${shuffle([0, 1, 4, 5], get('e0'), get('e1'))})
+   (v128.store offset=48 ${addI32(get('out'), `(i32.shl ${get('i')} (i32.const 4))`)} ${shuffle([2, 3, 6, 7], get('e0'), get('e1'))})
+   (br $element)))
+ )`;
+
+/**
+ * divide_linear(g, stride, n, u, acc, rem): Ruffini's rule by Y − u (fri/reduced-opening.ts divideByLinear, its
+ * reference): g holds n coefficients as four limb columns `stride` bytes apart; h_{i−1} = g_i + u·h_i from
+ * h_{n−1} = 0 is added into the packed acc (element i − 1), and g(u) = g_0 + u·h_0 is stored at rem.
+ * u: vectors U_0..U_3 with u·h = Σ_k h_k·U_k, Montgomery form (as fold_pairs' B).
+ */
+const divideLinear = (): string => `
+ (func (export "divide_linear") (param $g i32) (param $stride i32) (param $n i32) (param $u i32) (param $acc i32) (param $rem i32)
+  (local $i i32) (local $p i32) ${v128Locals('U0', 'U1', 'U2', 'U3', 'h', 'x', 'tk', 'r', 'a', 'm', 'P', 'PINV')}
+  ${initConstants}
+  ${set('U0', `(v128.load ${get('u')})`)} ${set('U1', `(v128.load offset=16 ${get('u')})`)}
+  ${set('U2', `(v128.load offset=32 ${get('u')})`)} ${set('U3', `(v128.load offset=48 ${get('u')})`)}
+  ${set('i', get('n'))}
+  (loop $step
+   ${set('i', `(i32.sub ${get('i')} (i32.const 1))`)}
+   ${set('p', addI32(get('g'), `(i32.shl ${get('i')} (i32.const 2))`))}
+   ${set('x', `(v128.load32_splat ${get('p')})`)}
+   ${set('x', `(i32x4.replace_lane 1 ${get('x')} (i32.load ${addI32(get('p'), get('stride'))}))`)}
+   ${set('x', `(i32x4.replace_lane 2 ${get('x')} (i32.load ${addI32(get('p'), `(i32.shl ${get('stride')} (i32.const 1))`)}))`)}
+   ${set('x', `(i32x4.replace_lane 3 ${get('x')} (i32.load ${addI32(get('p'), `(i32.mul ${get('stride')} (i32.const 3))`)}))`)}
+   ${[0, 1, 2, 3].map((k) => [set('tk', `(i32x4.splat (i32x4.extract_lane ${k} ${get('h')}))`), mont('r', 'tk', `U${k}`), addMod('x', 'x', 'r')].join('\n')).join('\n')}
+   ${set('h', get('x'))}
+   (if (i32.eqz ${get('i')})
+    (then (v128.store ${get('rem')} ${get('h')}))
+    (else
+     ${set('p', addI32(get('acc'), `(i32.shl (i32.sub ${get('i')} (i32.const 1)) (i32.const 4))`))}
+     ${set('a', `(v128.load ${get('p')})`)}
+     ${addMod('a', 'a', 'h')}
+     (v128.store ${get('p')} ${get('a')})
+     (br $step)))
+  )
+ )`;
+
+export function wat(): string {
+  return `(module
+ (import "env" "memory" (memory 1))
+${scaledAddBase()}
+${dotBase()}
+${foldPairs()}
+${invDiffNorms()}
+${invDiffFinish()}
+${divideLinear()}
+)
+`;
+}

@@ -14,6 +14,7 @@ import * as ext from '../../src/stark/field/ext4.ts';
 import type { Ext4 } from '../../src/stark/field/ext4.ts';
 import { log2Exact, matrix, type Matrix } from '../../src/stark/matrix.ts';
 import type { Air } from '../../src/stark/air.ts';
+import { recordAir } from '../../src/stark/builders/symbolic.ts';
 import {
   benchmarkSystem, fibonacciSystem, permutationSystem, preprocessedSumSystem, rangeCheckSystem, type TestSystem,
 } from '../helpers/test-airs.ts';
@@ -309,5 +310,25 @@ describe('LogUp packing', () => {
   });
   it('refuses a message whose constraint would exceed degree 3', () => {
     expect(() => packInteractions('t', [it3], 3)).toThrow(expect.objectContaining({ code: 'constraint-degree-too-high' }));
+  });
+});
+
+describe('interaction multiplicities', () => {
+  it('rejects a multiplicity scaled by the transition selector (not boolean on the trace)', () => {
+    const air: Air = {
+      name: 'transition-send',
+      mainWidth: 1,
+      preprocessedWidth: 0,
+      numPublicValues: 0,
+      eval(b) {
+        b.whenTransition().send(7, [b.main().local[0]], 1);
+      },
+    };
+    expect(() => recordAir(air)).toThrow(/transition selector/);
+    try {
+      recordAir(air);
+    } catch (e) {
+      expect((e as InputError).code).toBe('invalid-air');
+    }
   });
 });

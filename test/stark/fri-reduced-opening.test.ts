@@ -13,7 +13,7 @@ import { cosetLde } from '../../src/stark/ntt.ts';
 import { addDeepQuotient, barycentricWeights, combineExts, cosetPointsBitRev, evaluateColumns } from '../../src/stark/fri/deep.ts';
 import { addScaledBase } from '../../src/stark/fri/packed.ts';
 import { BufferPool } from '../../src/stark/fri/pool.ts';
-import { divideByLinear, reducedOpening, unpackBitReversed } from '../../src/stark/fri/reduced-opening.ts';
+import { divideByLinear, reducedOpening, referenceDivideByLinear, unpackBitReversed } from '../../src/stark/fri/reduced-opening.ts';
 import type { OpeningTerm } from '../../src/stark/fri/reduced-opening.ts';
 
 const SEED = 0x4ed0;
@@ -79,24 +79,30 @@ function honestTerms(): OpeningTerm[] {
 }
 
 describe('reduced opening', () => {
-  it('divideByLinear: (Y − u)·h + g(u) = g, and adds h into the accumulator', () => {
-    const n = 8;
-    const g = new Uint32Array(4 * n).map(randomField);
-    const u = randomExt();
-    const start = new Uint32Array(4 * n).map(randomField);
-    const acc = start.slice();
-    const remainder = divideByLinear(g, n, u, acc);
-    const limb = (a: Uint32Array, i: number): Ext4 => [a[i], a[n + i], a[2 * n + i], a[3 * n + i]];
-    const h = Array.from({ length: n }, (_, i) => ext.sub(limb(acc, i), limb(start, i)));
-    expect(h[n - 1]).toEqual(ext.ZERO);
-    // coefficient i of (Y − u)·h + r: h_{i−1} − u·h_i (+ r at i = 0)
-    for (let i = 0; i < n; i++) {
-      let c = ext.neg(ext.mul(u, h[i]));
-      if (i > 0) c = ext.add(c, h[i - 1]);
-      if (i === 0) c = ext.add(c, remainder);
-      expect(c).toEqual(limb(g, i));
-    }
-  });
+  // n = 8 runs the plain-TS reference, n = 64 the SIMD kernel: both must satisfy the identity.
+  for (const n of [8, 64]) {
+    it(`divideByLinear: (Y − u)·h + g(u) = g, and adds h into the packed accumulator (n = ${n})`, () => {
+      const g = new Uint32Array(4 * n).map(randomField);
+      g.fill(P - 1, 0, 3);
+      const u = randomExt();
+      const start = new Uint32Array(4 * n).map(randomField);
+      const acc = start.slice();
+      const remainder = divideByLinear(g, n, u, acc);
+      const h = Array.from({ length: n }, (_, i) => ext.sub(ext.load(acc, i), ext.load(start, i)));
+      const coeff = (i: number): Ext4 => [g[i], g[n + i], g[2 * n + i], g[3 * n + i]];
+      expect(h[n - 1]).toEqual(ext.ZERO);
+      // coefficient i of (Y − u)·h + r: h_{i−1} − u·h_i (+ r at i = 0)
+      for (let i = 0; i < n; i++) {
+        let c = ext.neg(ext.mul(u, h[i]));
+        if (i > 0) c = ext.add(c, h[i - 1]);
+        if (i === 0) c = ext.add(c, remainder);
+        expect(c).toEqual(coeff(i));
+      }
+      const accReference = start.slice();
+      expect(referenceDivideByLinear(g, n, u, accReference)).toEqual(remainder);
+      expect(accReference).toEqual(acc);
+    });
+  }
 
   it('unpackBitReversed: limb k of natural row bitrev(i) is word k of packed element i (plain and tiled paths)', () => {
     for (const logN of [3, 10, 13]) {

@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { GENERATOR, P } from '../../src/stark/field/babybear.ts';
 import { matrix } from '../../src/stark/matrix.ts';
 import { merkleCommit } from '../../src/stark/merkle.ts';
-import { cosetLde } from '../../src/stark/ntt.ts';
+import { cosetLde, cosetLdeFromCoeffs } from '../../src/stark/ntt.ts';
 import { Transcript } from '../../src/stark/transcript.ts';
 import type { FriParams } from '../../src/stark/fri/params.ts';
-import { pcsCommit, pcsEvaluate, pcsOpen, pcsRelease } from '../../src/stark/pcs.ts';
+import { pcsCommit, pcsCommitCoeffs, pcsEvaluate, pcsOpen, pcsRelease } from '../../src/stark/pcs.ts';
 
 const params: FriParams = { logBlowup: 2, numQueries: 4, queryPowBits: 1, logFinalPolyLen: 1, logFoldingArity: 2 };
 
@@ -35,5 +35,12 @@ describe('pcsRelease', () => {
     const lde = cosetLde(evalsB, params.logBlowup, GENERATOR);
     expect(b.ldes[0].values).toEqual(lde.values);
     expect(b.root).toEqual(merkleCommit([lde]).root);
+  });
+
+  it('pcsCommitCoeffs (NTT, then the evaluation LDE into reused memory) equals cosetLdeFromCoeffs', () => {
+    const coeffs = filled(4, 48, 3); // fewer coefficients than 2^6: zero-padded
+    const c = pcsCommitCoeffs([coeffs], [6], params);
+    expect(c.ldes[0].values).toEqual(cosetLdeFromCoeffs(coeffs, 6 + params.logBlowup, GENERATOR).values);
+    pcsRelease(c);
   });
 });

@@ -101,8 +101,24 @@ class SymbolicBuilder implements AirBuilder {
     if (fs.some((f) => f.isExt) || multiplicity.isExt) {
       throw new InputError('invalid-air', `${this.air.name}: interaction fields and multiplicities must be base-field expressions`);
     }
-    this.rec.interactions.push({ bus, fields: fs, multiplicity: this.guarded(multiplicity) });
+    const guardedMultiplicity = this.guarded(multiplicity);
+    // X − ω^{-1} is not 0/1 on the trace: a multiplicity scaled by it could be any field element, which voids
+    // the Σ height × interactions < p bound that stops multiplicities from wrapping around p.
+    if (referencesSelector(guardedMultiplicity, SEL_TRANSITION)) {
+      throw new InputError(
+        'invalid-air',
+        `${this.air.name}: an interaction's multiplicity may not use the transition selector (it is not boolean on the trace)`,
+      );
+    }
+    this.rec.interactions.push({ bus, fields: fs, multiplicity: guardedMultiplicity });
   }
+}
+
+function referencesSelector(e: Expr, selector: number, seen = new Set<Expr>()): boolean {
+  if (seen.has(e)) return false;
+  seen.add(e);
+  if (e.op === 'var') return e.source === 'selector' && e.value === selector;
+  return (e.a !== null && referencesSelector(e.a, selector, seen)) || (e.b !== null && referencesSelector(e.b, selector, seen));
 }
 
 function checkShape(air: Air): void {

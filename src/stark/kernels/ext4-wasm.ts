@@ -1,9 +1,11 @@
 /**
- * The extension-field SIMD kernel (ext4.wat.ts) behind plain-TS signatures, for the PCS's two column loops:
- * Σ_c r_c·f_c over base columns (the DEEP combination), Σ_i w_i·f_i (barycentric evaluation), and FRI folding.
- * Data is copied column by column (folding: chunk by chunk) into one module-private WebAssembly.Memory, grown
- * on demand and kept (about 20 bytes per row of the largest call). Results equal the packed-TS reference (fri/packed.ts) bit for bit; where wasm SIMD is
- * missing, or below 16 rows, the reference runs.
+ * The extension-field SIMD kernel (ext4.wat.ts) behind plain-TS signatures, for the PCS's hot loops: Σ_c r_c·f_c
+ * over base columns (the DEEP combination), Σ_i w_i·f_i (barycentric evaluation), 1/(x_i − z) (barycentric
+ * weights), Ruffini's division by X − z (the DEEP quotient) and FRI folding. Data is copied in (column by column,
+ * or chunk by chunk when folding) to one module-private WebAssembly.Memory, grown on demand and kept: about
+ * 36 bytes per row of the largest opening (the inverse-difference temporaries). Every result equals its plain-TS
+ * reference bit for bit (test/stark/ext4-kernel.test.ts); where wasm SIMD is missing, or below 16 rows, the
+ * reference runs.
  */
 import type { Ext4 } from '../field/ext4.ts';
 import { P, inv, mul } from '../field/babybear.ts';
@@ -71,7 +73,7 @@ export function combineBaseColumns(acc: Uint32Array, columns: readonly Uint32Arr
   }
   const accAt = DATA_AT;
   const colAt = accAt + 16 * n;
-  let mem = memoryWith(k, colAt + 4 * n);
+  const mem = memoryWith(k, colAt + 4 * n);
   mem.set(acc, accAt / 4);
   for (let c = 0; c < columns.length; c++) {
     const r = coeffs[c];
@@ -82,7 +84,6 @@ export function combineBaseColumns(acc: Uint32Array, columns: readonly Uint32Arr
     mem.set(columns[c], colAt / 4);
     k.x.scaled_add_base(accAt, colAt, n, CONST_AT);
   }
-  mem = new Uint32Array(k.memory.buffer);
   acc.set(mem.subarray(accAt / 4, accAt / 4 + 4 * n));
 }
 

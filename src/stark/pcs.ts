@@ -74,10 +74,24 @@ export const PCS_LABELS = {
 
 /**
  * LDE buffers of live commitments: pcsRelease gives them back for the next pcsCommit (a prover that commits
- * again reuses warm memory instead of touching 64 MiB fresh pages per 2^20×16 LDE, fri/pool.ts).
+ * again reuses warm memory instead of touching 64 MiB fresh pages per 2^20×16 LDE, fri/pool.ts). Loans are
+ * tracked weakly: a commitment never released is garbage-collected as before.
  */
-const ldeArena = new BufferPool();
+const ldeArena = new BufferPool(false);
 const releasedCommitments = new WeakSet<PcsCommitment>();
+
+/**
+ * Codeword-sized scratch of pcsProveOpenings (reduced openings, FRI layers), kept between calls: refilling warm
+ * memory is ~100× cheaper than touching fresh pages on the shared VM (fri/pool.ts). About 12 words per LDE row
+ * of the tallest height stay allocated (pcsClearScratch drops them).
+ */
+const openingScratch = new BufferPool();
+
+/** Lets the GC take the opening scratch and the released LDE buffers (e.g. a long-lived process between proofs). */
+export function pcsClearScratch(): void {
+  openingScratch.clear();
+  ldeArena.clear();
+}
 
 /** Evaluations on H_n (natural order, mixed heights) → LDEs at params.logBlowup, committed in one tree. */
 export function pcsCommit(evals: Matrix[], params: FriParams): PcsCommitment {
@@ -136,13 +150,6 @@ export function pcsCommitCoeffs(coeffs: Matrix[], logTraceHeights: number[], par
   const tree = merkleCommit(ldes);
   return { root: tree.root, tree, ldes, logTraceHeights: [...logTraceHeights] };
 }
-
-/**
- * Codeword-sized scratch of pcsProveOpenings (reduced openings, FRI layers), kept between calls: refilling warm
- * memory is ~100× cheaper than touching fresh pages on the shared VM (fri/pool.ts). About 12 words per LDE row
- * of the tallest height stay allocated.
- */
-const openingScratch = new BufferPool();
 
 /** Batching coefficients: r per (round, matrix, column), then μ per (round, matrix, point). */
 interface BatchCoeffs {

@@ -12,7 +12,7 @@ import { MIN_LOG_HEIGHT } from './keys.ts';
 import { generateAuxTrace } from './lookup.ts';
 import { isPowerOfTwo, log2Exact, matrix, type Matrix } from './matrix.ts';
 import { cosetInterpolate } from './ntt.ts';
-import { pcsCommit, pcsCommitCoeffs, pcsOpen, type PcsCommitment, type PcsOpenRound } from './pcs.ts';
+import { pcsCommit, pcsCommitCoeffs, pcsOpen, pcsRelease, type PcsCommitment, type PcsOpenRound } from './pcs.ts';
 import type { Proof } from './proof.ts';
 import {
   LABELS, PROTOCOL_LABEL, absorbPublicValues, auxTables, localAndNext, prepTables, sampleZeta,
@@ -147,6 +147,9 @@ export function prove(pk: ProvingKey, traces: readonly Matrix[], publicValues: r
   if (aux) rounds.push({ commitment: aux, points: auxIdx.map((t) => localAndNext(zeta, logHeights[t])) });
   rounds.push({ commitment: quotient, points: logHeights.map(() => [zeta]) });
   const { values, proof: pcsProof } = pcsOpen(rounds, transcript, params);
+  // The LDE buffers go back to the PCS's pool: the next proof in this process reuses warm memory
+  // (first touches of fresh pages dominate a cold proof on small VMs). The preprocessed one stays in the key.
+  for (const c of [main, aux, quotient]) if (c) pcsRelease(c);
 
   return {
     vkDigest: vk.digest,

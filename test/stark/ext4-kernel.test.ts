@@ -130,5 +130,11 @@ describe('BufferPool', () => {
     pool.releaseAll();
     expect(pool.owns(b)).toBe(false);
     expect(pool.take(1000).buffer).toBe(a.buffer);
+
+    const arena = new BufferPool(false); // weak loans: give back one by one, no releaseAll
+    const c = arena.take(64);
+    expect(() => arena.releaseAll()).toThrow(/one by one/);
+    arena.give(c);
+    expect(arena.take(64).buffer).toBe(c.buffer);
   });
 });

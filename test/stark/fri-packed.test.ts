@@ -9,6 +9,7 @@ import type { Ext4 } from '../../src/stark/field/ext4.ts';
 import { matrix } from '../../src/stark/matrix.ts';
 import { addProductOfDifference, addScaledBase, addScaledExt, inverseDifferences, reduceWide } from '../../src/stark/fri/packed.ts';
 import { evaluateColumns } from '../../src/stark/fri/deep.ts';
+import { referenceDot } from '../../src/stark/kernels/ext4-wasm.ts';
 
 const SEED = 0xfa57;
 console.info(`fri-packed.test.ts seed ${SEED.toString(16)}`);
@@ -80,12 +81,13 @@ describe('packed extension arithmetic', () => {
     }
   });
 
-  it('evaluateColumns stays exact past 2^21 rows (its periodic reduction)', () => {
+  it('evaluateColumns (SIMD kernel) and referenceDot (its periodic reduction) stay exact past 2^21 rows', () => {
     const logN = 22;
     const n = 1 << logN;
     const lde = matrix(1, n, new Uint32Array(n).fill(P - 1));
     const weights = new Uint32Array(4 * n).fill(P - 1); // every product is (−1)·(−1) = 1
     const [value] = evaluateColumns(lde, logN, { weights, scale: ext.ONE });
     expect(value).toEqual([n % P, n % P, n % P, n % P]);
+    expect(referenceDot(weights, lde.values)).toEqual([n % P, n % P, n % P, n % P]);
   });
 });

@@ -7,7 +7,15 @@
 export class BufferPool {
   /** Free backing stores; take() picks the smallest that fits and wastes at most half of it. */
   private readonly free: ArrayBuffer[] = [];
-  private readonly taken = new Set<ArrayBuffer>();
+  /** Buffers out on loan, weakly: one never given back is simply garbage-collected. */
+  private readonly lent = new WeakSet<ArrayBuffer>();
+  /** The same, strongly, for releaseAll; null for a pool whose buffers are only given back one by one. */
+  private readonly taken: Set<ArrayBuffer> | null;
+
+  /** `releasable`: keep strong references so that releaseAll can return everything (scratch of one call). */
+  constructor(releasable = true) {
+    this.taken = releasable ? new Set() : null;
+  }
 
   /** A view of `words` words with arbitrary contents (zero only when freshly allocated). */
   take(words: number): Uint32Array {
@@ -18,7 +26,8 @@ export class BufferPool {
       if (size >= bytes && size <= 2 * bytes && (best < 0 || size < this.free[best].byteLength)) best = i;
     }
     const store = best < 0 ? new ArrayBuffer(bytes) : this.free.splice(best, 1)[0];
-    this.taken.add(store);
+    this.lent.add(store);
+    this.taken?.add(store);
     return new Uint32Array(store, 0, words);
   }
 
@@ -27,21 +36,26 @@ export class BufferPool {
     return this.take(words).fill(0);
   }
 
-  /** Returns one buffer (any view of a taken store); the caller must not use it afterwards. */
-  give(view: Uint32Array): void {
-    const store = view.buffer as ArrayBuffer;
-    if (!this.taken.delete(store)) throw new Error('BufferPool.give: buffer was not taken from this pool');
-    this.free.push(store);
+  /** Whether `view` lies in a buffer currently lent by this pool. */
+  owns(view: Uint32Array): boolean {
+    return this.lent.has(view.buffer as ArrayBuffer);
   }
 
-  /** Whether `view` lies in a buffer currently taken from this pool. */
-  owns(view: Uint32Array): boolean {
-    return this.taken.has(view.buffer as ArrayBuffer);
+  /** Returns one buffer (any view of a lent store); the caller must not use it afterwards. */
+  give(view: Uint32Array): void {
+    const store = view.buffer as ArrayBuffer;
+    if (!this.lent.delete(store)) throw new Error('BufferPool.give: buffer was not taken from this pool');
+    this.taken?.delete(store);
+    this.free.push(store);
   }
 
   /** Every buffer taken so far becomes reusable: the caller must hold none of them afterwards. */
   releaseAll(): void {
-    for (const store of this.taken) this.free.push(store);
+    if (this.taken === null) throw new Error('BufferPool.releaseAll: this pool only takes buffers back one by one');
+    for (const store of this.taken) {
+      this.lent.delete(store);
+      this.free.push(store);
+    }
     this.taken.clear();
   }
 

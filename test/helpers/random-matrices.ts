@@ -4,6 +4,7 @@
 import { P } from '../../src/stark/field/babybear.ts';
 import { matrix } from '../../src/stark/matrix.ts';
 import type { Matrix } from '../../src/stark/matrix.ts';
+import type { Ext4 } from '../../src/stark/field/ext4.ts';
 
 export function xorshift(seed: number): () => number {
   let s = seed >>> 0 || 1;
@@ -17,13 +18,21 @@ export function xorshift(seed: number): () => number {
   };
 }
 
-/** A width×height matrix of canonical elements (values below p by rejection). */
+/** A uniform canonical element (31-bit draws below p, by rejection). */
+export function randomField(next: () => number): number {
+  for (;;) {
+    const x = next() & 0x7fffffff;
+    if (x < P) return x;
+  }
+}
+
+export function randomExt(next: () => number): Ext4 {
+  return [randomField(next), randomField(next), randomField(next), randomField(next)];
+}
+
+/** A width×height matrix of canonical elements. */
 export function randomMatrix(next: () => number, width: number, height: number): Matrix {
   const m = matrix(width, height);
-  for (let i = 0; i < m.values.length; i++) {
-    let x = next() & 0x7fffffff;
-    while (x >= P) x = next() & 0x7fffffff;
-    m.values[i] = x;
-  }
+  for (let i = 0; i < m.values.length; i++) m.values[i] = randomField(next);
   return m;
 }

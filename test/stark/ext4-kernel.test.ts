@@ -10,29 +10,16 @@ import { foldCodewordInto, foldOnceInto } from '../../src/stark/fri/fold.ts';
 import { addScaledBase, inverseDifferences } from '../../src/stark/fri/packed.ts';
 import { BufferPool } from '../../src/stark/fri/pool.ts';
 import { combineBaseColumns, dotBaseColumns, ext4KernelAvailable, inverseDifferencesWithKernel, referenceDot } from '../../src/stark/kernels/ext4-wasm.ts';
+import { xorshift as rng, randomField } from '../helpers/random-matrices.ts';
 
 const SEED = 0xe4e4;
 console.info(`ext4-kernel.test.ts seed ${SEED.toString(16)}`);
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
 const next = rng(SEED);
 const EDGES = [0, 1, P - 1, P - 2];
 function field(i: number): number {
   if (i % 7 === 0) return EDGES[(i / 7) % EDGES.length];
-  for (;;) {
-    const x = next() & 0x7fffffff;
-    if (x < P) return x;
-  }
+  return randomField(next);
 }
 const column = (n: number): Uint32Array => new Uint32Array(n).map((_, i) => field(i));
 const element = (i: number): Ext4 => [field(i), field(i + 1), field(i + 2), field(i + 3)];

@@ -10,30 +10,17 @@ import { matrix } from '../../src/stark/matrix.ts';
 import { addProductOfDifference, addScaledBase, addScaledExt, inverseDifferences, reduceWide } from '../../src/stark/fri/packed.ts';
 import { evaluateColumns } from '../../src/stark/fri/deep.ts';
 import { referenceDot } from '../../src/stark/kernels/ext4-wasm.ts';
+import { xorshift as rng, randomField } from '../helpers/random-matrices.ts';
 
 const SEED = 0xfa57;
 console.info(`fri-packed.test.ts seed ${SEED.toString(16)}`);
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
 
 const next = rng(SEED);
 const EDGES = [0, 1, 2, P - 1, P - 2, (P - 1) / 2];
 function field(i: number): number {
   if (i < EDGES.length * 2) return EDGES[i % EDGES.length];
-  for (;;) {
-    const x = next() & 0x7fffffff;
-    if (x < P) return x;
-  }
+  return randomField(next);
 }
 const element = (i: number): Ext4 => [field(i), field(i + 1), field(i + 3), field(i + 7)];
 

@@ -19,28 +19,10 @@ import type { FriProof } from '../../src/stark/fri/proof.ts';
 import { readFriProof, writeFriProof } from '../../src/stark/fri/proof.ts';
 import { friSchedule } from '../../src/stark/fri/schedule.ts';
 import { friVerify } from '../../src/stark/fri/verifier.ts';
+import { xorshift as rng, randomField } from '../helpers/random-matrices.ts';
 
 const SEED = 0x5eed_f41;
 console.info(`fri.test.ts seed ${SEED.toString(16)}`);
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
-
-function randomField(next: () => number): number {
-  for (;;) {
-    const x = next() & 0x7fffffff;
-    if (x < P) return x;
-  }
-}
 
 /** Bit-reversed evaluations on H_{2^logHeight} of a random extension polynomial with `numCoeffs` coefficients. */
 function codeword(next: () => number, logHeight: number, numCoeffs: number): Uint32Array {

@@ -7,8 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { P, GENERATOR, mul, pow, twoAdicGenerator } from '../../src/stark/field/babybear.ts';
 import * as ext from '../../src/stark/field/ext4.ts';
 import type { Ext4 } from '../../src/stark/field/ext4.ts';
-import { bitReverse, matrix } from '../../src/stark/matrix.ts';
-import type { Matrix } from '../../src/stark/matrix.ts';
+import { bitReverse } from '../../src/stark/matrix.ts';
 import { intt } from '../../src/stark/ntt.ts';
 import { Transcript } from '../../src/stark/transcript.ts';
 import { ByteReader, ByteWriter, DecodeError } from '../../src/stark/codec.ts';
@@ -16,36 +15,10 @@ import { VerifyError } from '../../src/stark/errors.ts';
 import type { FriParams } from '../../src/stark/fri/params.ts';
 import { pcsCommit, pcsCommitCoeffs, pcsEvaluate, pcsOpen, pcsProveOpenings, pcsVerify, readPcsProof, writePcsProof } from '../../src/stark/pcs.ts';
 import type { OpenedValues, PcsCommitment, PcsOpenRound, PcsProof, PcsVerifyRound } from '../../src/stark/pcs.ts';
+import { xorshift as rng, randomExt, randomMatrix } from '../helpers/random-matrices.ts';
 
 const SEED = 0x9c5;
 console.info(`pcs.test.ts seed ${SEED.toString(16)}`);
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
-
-function randomField(next: () => number): number {
-  for (;;) {
-    const x = next() & 0x7fffffff;
-    if (x < P) return x;
-  }
-}
-
-const randomExt = (next: () => number): Ext4 => [randomField(next), randomField(next), randomField(next), randomField(next)];
-
-function randomMatrix(next: () => number, width: number, height: number): Matrix {
-  const m = matrix(width, height);
-  for (let i = 0; i < m.values.length; i++) m.values[i] = randomField(next);
-  return m;
-}
 
 /** Horner evaluation of a coefficient column at an extension point: the oracle for opened values. */
 function evalCoeffs(coeffs: Uint32Array, z: Ext4): Ext4 {

@@ -51,9 +51,25 @@ export function cosetLdeFromCoeffs(coeffs: Matrix, logLdeHeight: number, shift?:
     : reference.referenceCosetLdeFromCoeffs(coeffs, logLdeHeight, shift);
 }
 
+/** cosetLdeFromCoeffs into a caller-owned matrix of shape width × 2^logLdeHeight (buffer reuse, as cosetLdeInto). */
+export function cosetLdeFromCoeffsInto(coeffs: Matrix, logLdeHeight: number, lde: Matrix, shift?: number): void {
+  if (useKernel) return kernel.cosetLdeFromCoeffsInto(coeffs, logLdeHeight, lde, shift);
+  const result = reference.referenceCosetLdeFromCoeffs(coeffs, logLdeHeight, shift);
+  if (lde.width !== result.width || lde.height !== result.height || lde.values.length !== result.values.length) {
+    throw new RangeError(`LDE output: expected ${result.width}×${result.height}, got ${lde.width}×${lde.height}`);
+  }
+  lde.values.set(result.values);
+}
+
 /** Bit-reversed evaluations on shift·H_n → coefficients (natural order). Returns a new matrix. */
 export function cosetInterpolate(evalsBitRev: Matrix, shift?: number): Matrix {
   return useKernel ? kernel.cosetInterpolate(evalsBitRev, shift) : reference.referenceCosetInterpolate(evalsBitRev, shift);
+}
+
+/** cosetInterpolate overwriting its input with the coefficients (saves a fresh matrix per call). */
+export function cosetInterpolateInPlace(evalsBitRev: Matrix, shift?: number): void {
+  if (useKernel) return kernel.cosetInterpolateInPlace(evalsBitRev, shift);
+  evalsBitRev.values.set(reference.referenceCosetInterpolate(evalsBitRev, shift).values);
 }
 
 /** Node only, opt-in: run cosetLde / cosetLdeFromCoeffs on worker threads sharing the kernel's memory. */

@@ -13,7 +13,7 @@ import { bitReverse, log2Exact, matrix } from './matrix.ts';
 import type { Matrix } from './matrix.ts';
 import { merkleCommit, merkleOpenMany, merkleVerifyMany } from './merkle.ts';
 import type { MatrixDims, MerkleMultiOpening, MerkleTree } from './merkle.ts';
-import { cosetLdeInto, ntt } from './ntt.ts';
+import { cosetLdeFromCoeffsInto, cosetLdeInto } from './ntt.ts';
 import type { Transcript } from './transcript.ts';
 import { GENERATOR, mul } from './field/babybear.ts';
 import type { BarycentricWeights } from './fri/deep.ts';
@@ -131,20 +131,10 @@ export function pcsCommitCoeffs(coeffs: Matrix[], logTraceHeights: number[], par
   if (coeffs.length !== logTraceHeights.length) throw new RangeError(`pcsCommitCoeffs: ${coeffs.length} matrices but ${logTraceHeights.length} heights`);
   const ldes = coeffs.map((m, i) => {
     if (m.height > 2 ** logTraceHeights[i]) throw new RangeError(`pcsCommitCoeffs: matrix ${i} has ${m.height} coefficients, more than 2^${logTraceHeights[i]}`);
-    // Coefficients → evaluations on H_n (zero-padded NTTs in warm scratch), then the same LDE as pcsCommit,
-    // into a reusable buffer: the polynomial is the same, so is every LDE value (cosetLdeFromCoeffs' result).
-    const n = 2 ** logTraceHeights[i];
-    const N = n << params.logBlowup;
-    const evals = matrix(m.width, n, openingScratch.take(m.width * n));
-    for (let c = 0; c < m.width; c++) {
-      const column = evals.values.subarray(c * n, (c + 1) * n);
-      column.set(m.values.subarray(c * m.height, (c + 1) * m.height));
-      column.fill(0, m.height);
-      ntt(column);
-    }
-    const lde = matrix(m.width, N, ldeArena.take(m.width * N));
-    cosetLdeInto(evals, params.logBlowup, lde, GENERATOR);
-    openingScratch.give(evals.values);
+    // Straight from the coefficients into a reusable buffer (no round trip through evaluations on H_n).
+    const logN = logTraceHeights[i] + params.logBlowup;
+    const lde = matrix(m.width, 2 ** logN, ldeArena.take(m.width * 2 ** logN));
+    cosetLdeFromCoeffsInto(m, logN, lde, GENERATOR);
     return lde;
   });
   const tree = merkleCommit(ldes);

@@ -11,7 +11,8 @@ import type { ProvingKey } from './keys.ts';
 import { MIN_LOG_HEIGHT } from './keys.ts';
 import { generateAuxTrace } from './lookup.ts';
 import { isPowerOfTwo, log2Exact, matrix, type Matrix } from './matrix.ts';
-import { cosetInterpolate } from './ntt.ts';
+import { cosetInterpolateInPlace } from './ntt.ts';
+import { BufferPool } from './fri/pool.ts';
 import { pcsCommit, pcsCommitCoeffs, pcsOpen, pcsRelease, type PcsCommitment, type PcsOpenRound } from './pcs.ts';
 import type { Proof } from './proof.ts';
 import {
@@ -20,7 +21,13 @@ import {
 import { Transcript } from './transcript.ts';
 import { evaluateQuotient } from './builders/quotient.ts';
 import type { RowEnv } from './builders/rows.ts';
-import { quotientDomain, traceNextRows, traceSelectors, type QuotientDomain } from './builders/selectors.ts';
+import { cachedQuotientDomain, traceNextRows, traceSelectors } from './builders/selectors.ts';
+
+/**
+ * The quotient's evaluations, coefficients and chunks (4 words per quotient-domain point each), kept between
+ * proofs: refilling warm buffers is far cheaper than first touches of fresh pages (fri/pool.ts).
+ */
+const quotientScratch = new BufferPool();
 
 /** f with results cached by argument, for the duration of one proof. */
 function memo<T>(f: (key: number) => T): (key: number) => T {
@@ -120,21 +127,24 @@ export function prove(pk: ProvingKey, traces: readonly Matrix[], publicValues: r
   // 6. quotient Q = C/Z_H on s·H_{D·n} (a prefix of the bit-reversed LDEs), split into D chunks of degree < n
   const prepLdeOf = new Map(prepIdx.map((t, j) => [t, pk.preprocessed!.ldes[j]] as const));
   const claimedSumOf = new Map(auxIdx.map((t, j) => [t, claimedSums[j]] as const));
-  const domains = new Map<string, QuotientDomain>(); // tables of equal height and degree share one
-  const chunks = vk.systems.map((sys, t) => {
-    const logN = logHeights[t];
-    const key = `${logN}/${sys.logQuotientChunks}`;
-    const dom = domains.get(key) ?? quotientDomain(logN, sys.logQuotientChunks);
-    domains.set(key, dom);
-    const env: RowEnv = {
-      length: dom.length, main: main.ldes[t], prep: prepLdeOf.get(t) ?? null, aux: auxLdeOf.get(t) ?? null,
-      nextRow: dom.nextRow, selectors: dom.selectors, publicValues: publicValues[t], challenges,
-      claimedSum: claimedSumOf.get(t) ?? [0, 0, 0, 0],
-    };
-    const evals = evaluateQuotient(sys.program, env, alpha, dom.zhInverse);
-    return splitQuotient(cosetInterpolate(evals), logN, sys.logQuotientChunks);
-  });
-  const quotient = pcsCommitCoeffs(chunks, logHeights, params);
+  let quotient: PcsCommitment;
+  try {
+    const chunks = vk.systems.map((sys, t) => {
+      const logN = logHeights[t];
+      const dom = cachedQuotientDomain(logN, sys.logQuotientChunks); // tables of equal height and degree share one
+      const env: RowEnv = {
+        length: dom.length, main: main.ldes[t], prep: prepLdeOf.get(t) ?? null, aux: auxLdeOf.get(t) ?? null,
+        nextRow: dom.nextRow, selectors: dom.selectors, publicValues: publicValues[t], challenges,
+        claimedSum: claimedSumOf.get(t) ?? [0, 0, 0, 0],
+      };
+      const coeffs = evaluateQuotient(sys.program, env, alpha, dom.zhInverse, quotientScratch.take(4 * dom.length));
+      cosetInterpolateInPlace(coeffs);
+      return splitQuotient(coeffs, logN, sys.logQuotientChunks);
+    });
+    quotient = pcsCommitCoeffs(chunks, logHeights, params);
+  } finally {
+    quotientScratch.releaseAll(); // the commitment holds LDEs only, not the coefficient buffers
+  }
   transcript.absorbDigest(LABELS.quotientRoot, quotient.root);
 
   // 7. out-of-domain point. Soundness (DEEP): ≤ d·(n + 1)/|F_p^4| per table.
@@ -171,7 +181,7 @@ function splitQuotient(coeffs: Matrix, logN: number, logChunks: number): Matrix 
   const n = 1 << logN;
   const D = 1 << logChunks;
   const L = coeffs.height;
-  const out = matrix(4 * D, n);
+  const out = matrix(4 * D, n, quotientScratch.take(4 * D * n)); // every column is overwritten below
   for (let k = 0; k < D; k++) {
     for (let c = 0; c < 4; c++) out.values.set(coeffs.values.subarray(c * L + k * n, c * L + (k + 1) * n), (4 * k + c) * n);
   }

@@ -27,11 +27,16 @@ export function alphaPowers(alpha: Ext4, count: number): Uint32Array {
  * coordinates are summed unreduced (a double and an int32 per coordinate and lane, at most MAX_SUM_TERMS
  * products at a time) and reduced once.
  */
-export function evaluateQuotient(program: FlatProgram, env: RowEnv, alpha: Ext4, zhInverse: Uint32Array): Matrix {
+export function evaluateQuotient(
+  program: FlatProgram, env: RowEnv, alpha: Ext4, zhInverse: Uint32Array, buffer: Uint32Array = new Uint32Array(4 * env.length),
+): Matrix {
   const L = env.length;
-  const q = matrix(4, L);
+  const q = matrix(4, L, buffer); // every entry is written below
   const out = [0, 1, 2, 3].map((c) => q.values.subarray(c * L, (c + 1) * L));
   const weights = rootWeights(program, alpha);
+  const isExtRoot = program.roots.map((r) => program.nodes[r].isExt);
+  const baseRoots = isExtRoot.flatMap((isExt, k) => (isExt ? [] : [k]));
+  const extRoots = isExtRoot.flatMap((isExt, k) => (isExt ? [k] : []));
   const S = CHUNK_SIZE;
   const approx = new Float64Array(4 * S);
   const low = new Int32Array(4 * S);
@@ -39,17 +44,29 @@ export function evaluateQuotient(program: FlatProgram, env: RowEnv, alpha: Ext4,
     approx.fill(0);
     low.fill(0);
     let terms = 0;
-    program.roots.forEach((r, k) => {
-      const isExt = program.nodes[r].isExt;
-      const add = isExt ? 4 : 1;
+    const reserve = (add: number): void => {
       if (terms + add > MAX_SUM_TERMS) {
         foldSums(approx, low, len, S);
         terms = 1;
       }
       terms += add;
-      if (isExt) accumulateExt(nodeValues[r], weights, 16 * k, approx, low, len, S);
-      else accumulateBase(nodeValues[r], weights, 16 * k, approx, low, len, S);
-    });
+    };
+    // Base roots go four at a time (one pass over the sums instead of four); the sum is exact either way.
+    for (let k = 0; k < baseRoots.length; k += 4) {
+      if (k + 4 <= baseRoots.length) {
+        reserve(4);
+        accumulateBase4(nodeValues, program.roots, baseRoots, k, weights, approx, low, len, S);
+      } else {
+        for (let j = k; j < baseRoots.length; j++) {
+          reserve(1);
+          accumulateBase(nodeValues[program.roots[baseRoots[j]]], weights, 16 * baseRoots[j], approx, low, len, S);
+        }
+      }
+    }
+    for (const k of extRoots) {
+      reserve(4);
+      accumulateExt(nodeValues[program.roots[k]], weights, 16 * k, approx, low, len, S);
+    }
     for (let c = 0; c < 4; c++) {
       const o = out[c];
       const off = c * S;
@@ -86,15 +103,53 @@ function accumulateBase(v: Uint32Array, w: Uint32Array, wo: number, approx: Floa
   }
 }
 
+/**
+ * accumulateBase for the four base roots ks[j..j+3] at once (the values of root k are values[roots[k]]): one
+ * pass over the rows, each input read once for all four coordinates.
+ */
+function accumulateBase4(
+  values: readonly Uint32Array[], roots: readonly number[], ks: readonly number[], j: number, w: Uint32Array,
+  approx: Float64Array, low: Int32Array, len: number, S: number,
+): void {
+  const o0 = 16 * ks[j], o1 = 16 * ks[j + 1], o2 = 16 * ks[j + 2], o3 = 16 * ks[j + 3];
+  const v0 = values[roots[ks[j]]], v1 = values[roots[ks[j + 1]]], v2 = values[roots[ks[j + 2]]], v3 = values[roots[ks[j + 3]]];
+  // a{root}{coordinate}: coordinate c of α^k is w[16k + 4c]
+  const a00 = w[o0], a01 = w[o0 + 4], a02 = w[o0 + 8], a03 = w[o0 + 12];
+  const a10 = w[o1], a11 = w[o1 + 4], a12 = w[o1 + 8], a13 = w[o1 + 12];
+  const a20 = w[o2], a21 = w[o2 + 4], a22 = w[o2 + 8], a23 = w[o2 + 12];
+  const a30 = w[o3], a31 = w[o3 + 4], a32 = w[o3 + 8], a33 = w[o3 + 12];
+  const S2 = 2 * S, S3 = 3 * S;
+  for (let i = 0; i < len; i++) {
+    const x0 = v0[i], x1 = v1[i], x2 = v2[i], x3 = v3[i];
+    approx[i] += x0 * a00 + x1 * a10 + x2 * a20 + x3 * a30;
+    low[i] = (low[i] + Math.imul(x0, a00) + Math.imul(x1, a10) + Math.imul(x2, a20) + Math.imul(x3, a30)) | 0;
+    approx[S + i] += x0 * a01 + x1 * a11 + x2 * a21 + x3 * a31;
+    low[S + i] = (low[S + i] + Math.imul(x0, a01) + Math.imul(x1, a11) + Math.imul(x2, a21) + Math.imul(x3, a31)) | 0;
+    approx[S2 + i] += x0 * a02 + x1 * a12 + x2 * a22 + x3 * a32;
+    low[S2 + i] = (low[S2 + i] + Math.imul(x0, a02) + Math.imul(x1, a12) + Math.imul(x2, a22) + Math.imul(x3, a32)) | 0;
+    approx[S3 + i] += x0 * a03 + x1 * a13 + x2 * a23 + x3 * a33;
+    low[S3 + i] = (low[S3 + i] + Math.imul(x0, a03) + Math.imul(x1, a13) + Math.imul(x2, a23) + Math.imul(x3, a33)) | 0;
+  }
+}
+
+/** One pass over the rows: each coordinate of the root read once for all four output coordinates. */
 function accumulateExt(v: Uint32Array, w: Uint32Array, wo: number, approx: Float64Array, low: Int32Array, len: number, S: number): void {
-  for (let c = 0; c < 4; c++) {
-    const m0 = w[wo + 4 * c], m1 = w[wo + 4 * c + 1], m2 = w[wo + 4 * c + 2], m3 = w[wo + 4 * c + 3];
-    const o = c * S;
-    for (let i = 0; i < len; i++) {
-      const x0 = v[i], x1 = v[S + i], x2 = v[2 * S + i], x3 = v[3 * S + i];
-      approx[o + i] += x0 * m0 + x1 * m1 + x2 * m2 + x3 * m3;
-      low[o + i] = (low[o + i] + Math.imul(x0, m0) + Math.imul(x1, m1) + Math.imul(x2, m2) + Math.imul(x3, m3)) | 0;
-    }
+  // m{c}{j}: coordinate c of C·α^k takes Σ_j C_j·m{c}{j}
+  const m00 = w[wo], m01 = w[wo + 1], m02 = w[wo + 2], m03 = w[wo + 3];
+  const m10 = w[wo + 4], m11 = w[wo + 5], m12 = w[wo + 6], m13 = w[wo + 7];
+  const m20 = w[wo + 8], m21 = w[wo + 9], m22 = w[wo + 10], m23 = w[wo + 11];
+  const m30 = w[wo + 12], m31 = w[wo + 13], m32 = w[wo + 14], m33 = w[wo + 15];
+  const S2 = 2 * S, S3 = 3 * S;
+  for (let i = 0; i < len; i++) {
+    const x0 = v[i], x1 = v[S + i], x2 = v[S2 + i], x3 = v[S3 + i];
+    approx[i] += x0 * m00 + x1 * m01 + x2 * m02 + x3 * m03;
+    low[i] = (low[i] + Math.imul(x0, m00) + Math.imul(x1, m01) + Math.imul(x2, m02) + Math.imul(x3, m03)) | 0;
+    approx[S + i] += x0 * m10 + x1 * m11 + x2 * m12 + x3 * m13;
+    low[S + i] = (low[S + i] + Math.imul(x0, m10) + Math.imul(x1, m11) + Math.imul(x2, m12) + Math.imul(x3, m13)) | 0;
+    approx[S2 + i] += x0 * m20 + x1 * m21 + x2 * m22 + x3 * m23;
+    low[S2 + i] = (low[S2 + i] + Math.imul(x0, m20) + Math.imul(x1, m21) + Math.imul(x2, m22) + Math.imul(x3, m23)) | 0;
+    approx[S3 + i] += x0 * m30 + x1 * m31 + x2 * m32 + x3 * m33;
+    low[S3 + i] = (low[S3 + i] + Math.imul(x0, m30) + Math.imul(x1, m31) + Math.imul(x2, m32) + Math.imul(x3, m33)) | 0;
   }
 }
 

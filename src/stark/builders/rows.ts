@@ -67,18 +67,30 @@ export function forEachChunk(program: FlatProgram, env: RowEnv, visit: (chunk: C
   const vals = Array.from(plan.slot, (s) => buffers[s]); // undefined for skipped nodes, which nobody reads
   const N = program.nodes.length;
   // Row-invariant nodes: once, over all S lanes, so every chunk length finds them filled.
-  for (let k = 0; k < N; k++) if (plan.invariant[k]) evalNode(program, env, vals, k, 0, S, S);
+  for (let k = 0; k < N; k++) if (plan.invariant[k]) evalNode(program, env, vals, k, 0, S, S, -1);
   const affine = plan.affine.map((form, k) => (plan.kind[k] === KIND_AFFINE ? affineInputs(program, form!, vals) : null));
   for (let start = 0; start < env.length; start += S) {
     const len = Math.min(S, env.length - start);
+    const nextStart = contiguousNext(env.nextRow, start, len);
     for (let k = 0; k < N; k++) {
       if (plan.invariant[k] || plan.kind[k] === KIND_SKIPPED) continue;
       const a = affine[k];
       if (a) affineLanes(a.bases, a.coefs, a.constant, vals[k], len, S);
-      else evalNode(program, env, vals, k, start, len, S);
+      else evalNode(program, env, vals, k, start, len, S, nextStart);
     }
     visit({ start, len, nodeValues: vals, chunkSize: S });
   }
+}
+
+/**
+ * nextRow[start] if nextRow[start + i] = nextRow[start] + i for all i < len, else −1. On the bit-reversed quotient
+ * domain most chunks qualify (the next row differs in high position bits only), so "next" loads become one
+ * contiguous copy per column instead of a gather.
+ */
+function contiguousNext(nextRow: Uint32Array, start: number, len: number): number {
+  const first = nextRow[start];
+  for (let i = 1; i < len; i++) if (nextRow[start + i] !== first + i) return -1;
+  return first;
 }
 
 /** An affine form's coefficients (signs folded in) and constant, read from the evaluated invariant nodes. */
@@ -98,7 +110,7 @@ function affineInputs(program: FlatProgram, form: AffineForm, vals: Uint32Array[
   return { bases: form.bases.map((b) => vals[b]), coefs, constant };
 }
 
-function evalNode(program: FlatProgram, env: RowEnv, vals: Uint32Array[], k: number, start: number, len: number, S: number): void {
+function evalNode(program: FlatProgram, env: RowEnv, vals: Uint32Array[], k: number, start: number, len: number, S: number, nextStart: number): void {
   const n = program.nodes[k];
   const out = vals[k];
   switch (n.op) {
@@ -106,7 +118,7 @@ function evalNode(program: FlatProgram, env: RowEnv, vals: Uint32Array[], k: num
       out.fill(n.value, 0, len);
       return;
     case OP_VAR:
-      return loadVar(env, n.source, n.value, n.next, out, start, len, S);
+      return loadVar(env, n.source, n.value, n.next, out, start, len, S, nextStart);
     case OP_NEG:
       return negLanes(vals[n.a], out, len, S, n.isExt ? 4 : 1);
     case OP_ADD:
@@ -123,7 +135,8 @@ function evalNode(program: FlatProgram, env: RowEnv, vals: Uint32Array[], k: num
   throw new RangeError(`unknown op ${n.op}`);
 }
 
-function loadVar(env: RowEnv, src: number, index: number, next: boolean, out: Uint32Array, start: number, len: number, S: number): void {
+/** nextStart: contiguousNext of this chunk (≥ 0: next rows are nextStart + i). */
+function loadVar(env: RowEnv, src: number, index: number, next: boolean, out: Uint32Array, start: number, len: number, S: number, nextStart: number): void {
   if (src === SRC_PUBLIC) return void out.fill(env.publicValues[index], 0, len);
   if (src === SRC_SELECTOR) return void out.set(env.selectors[index].subarray(start, start + len));
   if (src === SRC_CHALLENGE || src === SRC_CLAIMED_SUM) {
@@ -139,7 +152,9 @@ function loadVar(env: RowEnv, src: number, index: number, next: boolean, out: Ui
   for (let c = 0; c < lanes; c++) {
     const base = (col0 + c) * H;
     const o = c * S;
-    if (next) {
+    if (next && nextStart >= 0) {
+      out.set(v.subarray(base + nextStart, base + nextStart + len), o);
+    } else if (next) {
       const nr = env.nextRow;
       for (let i = 0; i < len; i++) out[o + i] = v[base + nr[start + i]];
     } else {

@@ -50,6 +50,26 @@ export interface QuotientDomain {
   readonly zhInverse: Uint32Array;
 }
 
+/**
+ * Domains of recent proofs, by (log n, log D): read-only tables that depend on the shape only (like NTT twiddles),
+ * so a prover proving again skips ~0.5 s of batch inversions and bit reversals at L = 2^21 (measured). Bounded:
+ * the oldest entry goes first.
+ */
+const domainCache = new Map<string, QuotientDomain>();
+const DOMAIN_CACHE_ENTRIES = 4;
+
+/** quotientDomain, memoized across calls (the arrays are shared: callers must not write to them). */
+export function cachedQuotientDomain(logN: number, logChunks: number): QuotientDomain {
+  const key = `${logN}/${logChunks}`;
+  let dom = domainCache.get(key);
+  if (dom === undefined) {
+    dom = quotientDomain(logN, logChunks);
+    if (domainCache.size >= DOMAIN_CACHE_ENTRIES) domainCache.delete(domainCache.keys().next().value!);
+    domainCache.set(key, dom);
+  }
+  return dom;
+}
+
 export function quotientDomain(logN: number, logChunks: number): QuotientDomain {
   const logL = logN + logChunks;
   const L = 1 << logL;

@@ -10,9 +10,9 @@
 import { P as FIELD_P, inv } from '../field/babybear.ts';
 import * as ext from '../field/ext4.ts';
 import type { Ext4 } from '../field/ext4.ts';
-import { matrix } from '../matrix.ts';
+import { log2Exact, matrix } from '../matrix.ts';
 import type { Matrix } from '../matrix.ts';
-import { cosetLdeInto, intt, ntt } from '../ntt.ts';
+import { cosetLdeFromCoeffsInto, cosetLdeInto, intt } from '../ntt.ts';
 import { addDeepQuotient, cosetPointsBitRev } from './deep.ts';
 import { combineBaseColumns, divideByLinearWithKernel } from '../kernels/ext4-wasm.ts';
 import type { BufferPool } from './pool.ts';
@@ -207,20 +207,22 @@ export function reducedOpening(terms: readonly OpeningTerm[], logHeight: number,
     limbs[3 * n + i] = mulMod(quotient[o + 3], shiftInv);
   }
   pool.give(quotient);
-  for (let k = 0; k < 4; k++) ntt(limbs.subarray(k * n, (k + 1) * n)); // Σ h/s on H_n
-  extendPacked(limbs, n, logBlowup, out, pool);
+  extendPacked(limbs, n, logBlowup, out, pool, true); // coefficients of Σ h/s straight to H_N
   pool.give(limbs);
 }
 
 /**
- * The LDE (shift 1) of four limb columns of evaluations on H_n, packed into out (4N words). One limb at a time,
- * so that the column buffer is N words (a warm n-sized buffer given back earlier) rather than 4N.
+ * The LDE (shift 1) of four limb columns, evaluations on H_n or (fromCoeffs) coefficients, packed into out
+ * (4N words). One limb at a time, so that the column buffer is N words (a warm n-sized buffer given back
+ * earlier) rather than 4N.
  */
-function extendPacked(limbs: Uint32Array, n: number, logBlowup: number, out: Uint32Array, pool: BufferPool): void {
+function extendPacked(limbs: Uint32Array, n: number, logBlowup: number, out: Uint32Array, pool: BufferPool, fromCoeffs = false): void {
   const N = n << logBlowup;
   const column = pool.take(N);
   for (let k = 0; k < 4; k++) {
-    cosetLdeInto(matrix(1, n, limbs.subarray(k * n, (k + 1) * n)), logBlowup, matrix(1, N, column), 1);
+    const limb = matrix(1, n, limbs.subarray(k * n, (k + 1) * n));
+    if (fromCoeffs) cosetLdeFromCoeffsInto(limb, log2Exact(N), matrix(1, N, column), 1);
+    else cosetLdeInto(limb, logBlowup, matrix(1, N, column), 1);
     for (let i = 0, o = k; i < N; i++, o += 4) out[o] = column[i];
   }
   pool.give(column);

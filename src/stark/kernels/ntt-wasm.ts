@@ -271,15 +271,23 @@ export function cosetLdeInto(evals: Matrix, logBlowup: number, lde: Matrix, shif
 }
 
 export function cosetLdeFromCoeffs(coeffs: Matrix, logLdeHeight: number, shift = GENERATOR): Matrix {
+  const lde = matrix(coeffs.width, 2 ** logLdeHeight);
+  cosetLdeFromCoeffsInto(coeffs, logLdeHeight, lde, shift);
+  return lde;
+}
+
+/** cosetLdeFromCoeffs writing into a caller-owned width × 2^logLdeHeight matrix (buffer reuse, as cosetLdeInto). */
+export function cosetLdeFromCoeffsInto(coeffs: Matrix, logLdeHeight: number, lde: Matrix, shift = GENERATOR): void {
   checkLdeFromCoeffs(coeffs, logLdeHeight, shift);
   const N = 2 ** logLdeHeight;
-  if (N < MIN_KERNEL_SIZE) return referenceCosetLdeFromCoeffs(coeffs, logLdeHeight, shift);
+  if (lde.width !== coeffs.width || lde.height !== N || lde.values.length !== lde.width * N) {
+    throw new RangeError(`LDE output: expected ${coeffs.width}×${N}, got ${lde.width}×${lde.height}`);
+  }
+  if (N < MIN_KERNEL_SIZE) return lde.values.set(referenceCosetLdeFromCoeffs(coeffs, logLdeHeight, shift).values);
   // Extend from the smallest power of two ≥ max(h, 16) holding the coefficients: fewer, shorter DIFs.
   let logM = 4;
   while (2 ** logM < coeffs.height) logM++;
-  const lde = matrix(coeffs.width, N);
   extendColumns(requireKernel(), coeffs, false, logM, logLdeHeight, shift, lde);
-  return lde;
 }
 
 /**
@@ -341,15 +349,26 @@ function extendColumns(k: Kernel, input: Matrix, fromEvals: boolean, logM: numbe
 
 export function cosetInterpolate(evalsBitRev: Matrix, shift = GENERATOR): Matrix {
   const n = evalsBitRev.height;
-  const logN = checkLength('cosetInterpolate', n);
+  checkLength('cosetInterpolate', n);
   checkShift(shift);
   if (n < MIN_KERNEL_SIZE) return referenceCosetInterpolate(evalsBitRev, shift);
+  const out = matrix(evalsBitRev.width, n, evalsBitRev.values.slice());
+  cosetInterpolateInPlace(out, shift);
+  return out;
+}
+
+/** cosetInterpolate overwriting its input with the coefficients (no fresh output buffer). */
+export function cosetInterpolateInPlace(evalsBitRev: Matrix, shift = GENERATOR): void {
+  const n = evalsBitRev.height;
+  const logN = checkLength('cosetInterpolate', n);
+  checkShift(shift);
+  if (n < MIN_KERNEL_SIZE) return evalsBitRev.values.set(referenceCosetInterpolate(evalsBitRev, shift).values);
   const k = requireKernel();
   prepare(k, logN, 2 * n + SCRATCH_WORDS);
   const a = k.data;
   const b = a + 4 * n;
   const scratch = b + 4 * n;
-  const out = matrix(evalsBitRev.width, n);
+  const out = evalsBitRev;
   const nInv = inv(n);
   const shiftInv = inv(shift);
   for (let c = 0; c < out.width; c++) {
@@ -360,5 +379,4 @@ export function cosetInterpolate(evalsBitRev: Matrix, shift = GENERATOR): Matrix
     scalePowers(k, a, a, n, nInv, shiftInv);
     out.values.set(words(k).subarray(a / 4, a / 4 + n), c * n);
   }
-  return out;
 }

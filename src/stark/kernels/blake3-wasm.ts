@@ -10,18 +10,8 @@ import type { Matrix } from '../matrix.ts';
 import type { TreeHasher } from '../merkle.ts';
 import { CHUNK_END, CHUNK_START, KEYED_HASH, PARENT, ROOT } from './blake3-js.ts';
 import { wasmBase64 } from './blake3.wasm.ts';
+import { base64Bytes, wasmApi, type WasmMemory } from './wasm-api.ts';
 
-/** The slice of the WebAssembly JS API used here, typed locally (tsconfig's lib has no DOM), read off globalThis. */
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-export interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: object };
-  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
-}
-export const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 export interface Blake3Exports {
   leaves(base: number, stride: number, nb: number, lastLen: number, rows: number, out: number, key: number, counter: number, endFlags: number): void;
@@ -46,13 +36,6 @@ export interface Kernel {
 }
 
 let kernel: Kernel | null | undefined;
-
-export function base64Bytes(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 /** The kernel reads the two keys from fixed addresses of its memory. */
 export function writeKeys(memory: WasmMemory): void {

@@ -8,8 +8,9 @@
 import { DIGEST_BYTES } from '../hash.ts';
 import type { Matrix } from '../matrix.ts';
 import type { TreeHasher } from '../merkle.ts';
-import { base64Bytes, injectJob, leafJob, pairsJob, requireKernel, runJob, setParallelTreeHasher, wasmApi, writeKeys } from './blake3-wasm.ts';
-import type { Blake3Exports, DigestJob, Kernel, WasmMemory } from './blake3-wasm.ts';
+import { injectJob, leafJob, pairsJob, requireKernel, runJob, setParallelTreeHasher, writeKeys } from './blake3-wasm.ts';
+import type { Blake3Exports, DigestJob, Kernel } from './blake3-wasm.ts';
+import { base64Bytes, wasmApi, type WasmMemory } from './wasm-api.ts';
 import { wasmBase64 as sharedWasmBase64 } from './blake3-shared.wasm.ts';
 import { SHARED_MAX_PAGES } from './blake3.wat.ts';
 

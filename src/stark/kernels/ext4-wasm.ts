@@ -10,8 +10,7 @@
 import type { Ext4 } from '../field/ext4.ts';
 import { P, inv, mul } from '../field/babybear.ts';
 import { addScaledBase } from '../fri/packed.ts';
-import { base64Bytes, wasmApi } from './ntt-wasm.ts';
-import type { WasmMemory } from './ntt-wasm.ts';
+import { base64Bytes, wasmApi, type WasmMemory } from './wasm-api.ts';
 import { wasmBase64 } from './ext4.wasm.ts';
 
 interface Ext4Exports {

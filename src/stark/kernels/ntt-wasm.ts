@@ -23,21 +23,8 @@ import {
 } from '../ntt-reference.ts';
 import { wasmBase64 } from './ntt.wasm.ts';
 import { P_INV_MOD_2_32 } from './ntt.wat.ts';
+import { base64Bytes, wasmApi, type WasmMemory } from './wasm-api.ts';
 
-/**
- * The slice of the WebAssembly JS API used here, typed locally: tsconfig's lib (ES2022, no DOM) declares none,
- * and reading it off globalThis also covers runtimes without WebAssembly.
- */
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer | SharedArrayBuffer;
-  grow(pages: number): number;
-}
-export interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: object };
-  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
-}
-export const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
 export interface NttExports {
   dif(p: number, S: number, tw: number, dt: number): void;
@@ -105,13 +92,6 @@ interface Kernel {
 }
 
 let kernel: Kernel | null | undefined;
-
-export function base64Bytes(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 function instantiate(): Kernel | null {
   if (wasmApi === undefined) return null;

@@ -6,7 +6,8 @@
  * blocks in Atomics.wait until the workers' columns are done. Results are identical to the single-threaded path.
  */
 import { wasmBase64 } from './ntt-shared.wasm.ts';
-import { attachColumnPool, base64Bytes, wasmApi, type ColumnJob, type ColumnPool } from './ntt-wasm.ts';
+import { attachColumnPool, type ColumnJob, type ColumnPool } from './ntt-wasm.ts';
+import { base64Bytes, wasmApi } from './wasm-api.ts';
 
 /** Control block per worker, Int32 words: generation, done generation, error flag, then the job. */
 const GEN = 0;

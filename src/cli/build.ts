@@ -13,10 +13,8 @@ export function registerBuild(program: Command): void {
     .option('-I, --include <dir...>', 'extra include directories')
     .option('--picolibc', "link Debian's picolibc (printf, libm, soft-float) instead of the minimal zkc runtime")
     .action(async (sources: string[], opts: { output: string; optLevel: string; include?: string[]; picolibc?: boolean }) => {
-      if (!(OPT_LEVELS as readonly string[]).includes(opts.optLevel)) {
-        throw new ToolchainError('bad-options', `bad optimisation level -O${opts.optLevel}: use one of ${OPT_LEVELS.join(', ')}`);
-      }
       try {
+        // buildGuest validates everything, the -O level included (ToolchainError 'bad-options').
         await buildGuest({
           sources,
           output: opts.output,

@@ -34,9 +34,7 @@ function exitCodeFor(err: CodedError): number {
     case 'ToolchainError':
       return EXIT.usage;
     default:
-      return (err as { code?: unknown }).code === 'ENOENT' || (err as { code?: unknown }).code === 'EACCES'
-        ? EXIT.usage
-        : EXIT.internal;
+      return err.code === 'ENOENT' || err.code === 'EACCES' ? EXIT.usage : EXIT.internal;
   }
 }
 

@@ -9,7 +9,9 @@ import { exitWithError } from './errors.ts';
 const program = new Command('zkc')
   .description('Compile, run and prove RV32IM programs with a STARK')
   .version('0.1.0')
-  .showHelpAfterError()
+  // Usage errors follow the README rule: one line, `zkc: error: …` (commander's "did you mean" hint
+  // comes on a second line, so it is folded in).
+  .configureOutput({ outputError: (text, write) => write(`zkc: ${text.trim().replace(/\s*\n\s*/g, ' ')}\n`) })
   .exitOverride();
 
 registerRun(program);
@@ -19,7 +21,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
-    // --help and --version end here with code 0; usage errors were already printed by commander.
+    // --help and --version end here with code 0; usage errors were already printed (outputError).
     process.exit(err.exitCode === 0 ? 0 : 2);
   }
   exitWithError(err);

@@ -2,6 +2,7 @@
 // trace.ts holds the same loop plus recording (two functions so V8 specialises each; a test keeps
 // their case lists in step). Results come from semantics.ts; docs/abi.md describes the machine.
 
+import { Op } from './decode.ts';
 import { ExecError, hex32 } from './errors.ts';
 import type { Program } from './elf.ts';
 import { CODE_READ_ONLY, GUEST_SPAN, Machine, STALE_FIELDS } from './machine.ts';
@@ -90,7 +91,7 @@ export function jumpFault(target: number, pc: number, cycle: number, word: numbe
 export function cycleLimitFault(m: Machine, maxCycles: number, pc: number, cycle: number): ExecError {
   const { base, numWords, decoded, word } = m.code;
   const i = (pc - base) >>> 2;
-  const instr = i < numWords && (decoded[2 * i]! & 0xff) !== 1 ? word[i] : undefined;
+  const instr = i < numWords && (decoded[2 * i]! & 0xff) !== Op.NOT_CODE ? word[i] : undefined;
   return new ExecError('cycle-limit', `cycle limit of ${maxCycles} reached`, pc, cycle, instr);
 }
 

@@ -2,7 +2,7 @@
 // Numbers and fds from platform.ts (Linux RISC-V numbering, so guests also run under qemu-user);
 // docs/abi.md has the table. Buffers must lie in guest memory; reads may not land in code.
 
-import { ExecError } from './errors.ts';
+import { ExecError, hex32 } from './errors.ts';
 import { Machine } from './machine.ts';
 import {
   FD_INPUT,
@@ -96,7 +96,7 @@ export class Syscalls {
     // on the guest's arguments only, never on how much input the host supplied.
     this.checkBuffer('read', buf, count, pc, cycle, word);
     if (!this.machine.allowWrite(buf, count)) {
-      throw new ExecError('write-to-code', `read buffer [0x${buf.toString(16)}, +${count}) overlaps read-only code`, pc, cycle, word);
+      throw new ExecError('write-to-code', `read buffer [${hex32(buf)}, +${count}) overlaps read-only code`, pc, cycle, word);
     }
     const n = Math.min(count, this.input.length - this.inputOffset);
     const chunk = this.input.subarray(this.inputOffset, this.inputOffset + n);
@@ -129,7 +129,7 @@ export class Syscalls {
 
   private checkBuffer(what: string, buf: number, count: number, pc: number, cycle: number, word: number): void {
     if (!Machine.inGuestMemory(buf, count)) {
-      throw new ExecError('memory-out-of-range', `${what} buffer [0x${buf.toString(16)}, +${count}) is outside guest memory`, pc, cycle, word);
+      throw new ExecError('memory-out-of-range', `${what} buffer [${hex32(buf)}, +${count}) is outside guest memory`, pc, cycle, word);
     }
   }
 }

@@ -85,11 +85,6 @@ export class ByteReader {
     }
   }
 
-  u8(what = 'u8'): number {
-    this.need(1, what);
-    return this.data[this.pos++];
-  }
-
   u32(what = 'u32'): number {
     this.need(4, what);
     const d = this.data;

@@ -23,8 +23,7 @@ export type VerifyErrorCode =
   | 'ood-constraint-mismatch'
   | 'bus-imbalance'
   | 'public-values-mismatch'
-  | 'verifying-key-mismatch'
-  | 'decode-error';
+  | 'verifying-key-mismatch';
 
 export class VerifyError extends Error {
   constructor(

@@ -3,7 +3,7 @@
  * `SymbolicExpression` (air/src/symbolic). An AIR's `eval` builds these once; `flatten` turns the roots into a
  * deduplicated straight-line program that every evaluator (quotient, ood, debug) runs.
  */
-import { P, add as fAdd, sub as fSub, mul as fMul, neg as fNeg, isCanonical, reduce } from './field/babybear.ts';
+import { add as fAdd, sub as fSub, mul as fMul, neg as fNeg, reduce } from './field/babybear.ts';
 
 /** Where a variable's value comes from. `aux`, `challenge` and `claimedSum` are extension-valued. */
 export type VarSource = 'main' | 'prep' | 'aux' | 'public' | 'selector' | 'challenge' | 'claimedSum';
@@ -187,8 +187,4 @@ export function encodeProgram(program: FlatProgram): Uint32Array {
   }
   for (const r of program.roots) out[o++] = r;
   return out;
-}
-
-export function assertCanonical(x: number, what: string): void {
-  if (!isCanonical(x)) throw new RangeError(`${what}: ${x} is not a canonical field element (0 ≤ x < ${P})`);
 }

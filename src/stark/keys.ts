@@ -11,7 +11,7 @@ import { buildTableSystem, type TableSystem } from './constraint-system.ts';
 import { InputError, VerifyError } from './errors.ts';
 import { encodeProgram } from './expr.ts';
 import { digestEquals } from './hash.ts';
-import { validateFriParams, type FriParams } from './fri/params.ts';
+import { friParamWords, validateFriParams, type FriParams } from './fri/params.ts';
 import type { Digest } from './hash.ts';
 import { registerBuses } from './lookup.ts';
 import { isPowerOfTwo, log2Exact, type Matrix } from './matrix.ts';
@@ -20,7 +20,7 @@ import { blake3 } from '@noble/hashes/blake3.js';
 import { P, TWO_ADICITY } from './field/babybear.ts';
 
 /** Default bound on a table's log height when the caller gives none (2^24 rows; security is checked per proof). */
-export const DEFAULT_MAX_LOG_HEIGHT = 24;
+const DEFAULT_MAX_LOG_HEIGHT = 24;
 /** Tables have at least 2 rows so that "next row" differs from "this row". */
 export const MIN_LOG_HEIGHT = 1;
 const VK_DIGEST_DOMAIN = 'zkc/stark/verifying-key/v1';
@@ -143,8 +143,7 @@ export function verifyingKeyDigest(vk: Pick<VerifyingKey, 'params' | 'tables' | 
     w.u32(b.length).bytes(b);
   };
   str(VK_DIGEST_DOMAIN);
-  const { logBlowup, numQueries, queryPowBits, logFinalPolyLen, logFoldingArity } = vk.params;
-  for (const x of [logBlowup, numQueries, queryPowBits, logFinalPolyLen, logFoldingArity]) w.u32(x);
+  for (const x of friParamWords(vk.params)) w.u32(x);
   w.u32(vk.tables.length);
   for (const t of vk.tables) {
     str(t.name);

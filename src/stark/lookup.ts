@@ -25,10 +25,10 @@ import { MAX_SUM_TERMS, extBatchInverseLanes, reduceSum } from './builders/lanes
 
 const P = 0x78000001;
 
-/** Bus id → arity (number of fields). Fixed for the whole system, recorded in the verifying key. */
-export type BusRegistry = ReadonlyMap<number, number>;
-
-/** Adds every bus used by these interactions to `registry`, or throws if a bus is used with two arities. */
+/**
+ * Adds every bus used by these interactions to `registry` (bus id → arity, i.e. number of fields, shared by
+ * all tables of a system), or throws if a bus is used with two arities.
+ */
 export function registerBuses(tableName: string, interactions: readonly Interaction[], registry: Map<number, number>): void {
   for (const it of interactions) {
     const arity = registry.get(it.bus);

@@ -23,14 +23,6 @@ export function column(m: Matrix, c: number): Uint32Array {
   return m.values.subarray(c * m.height, (c + 1) * m.height);
 }
 
-export function get(m: Matrix, row: number, col: number): number {
-  return m.values[col * m.height + row];
-}
-
-export function set(m: Matrix, row: number, col: number, value: number): void {
-  m.values[col * m.height + row] = value;
-}
-
 /** Row r as a fresh array (width elements). */
 export function row(m: Matrix, r: number): Uint32Array {
   const out = new Uint32Array(m.width);

@@ -7,7 +7,7 @@
 import { P } from './field/babybear.ts';
 import { DIGEST_BYTES, digestEquals, hashLeaf, hashNode } from './hash.ts';
 import type { Digest } from './hash.ts';
-import { log2Exact } from './matrix.ts';
+import { isPowerOfTwo, log2Exact } from './matrix.ts';
 import type { Matrix } from './matrix.ts';
 import { VerifyError } from './errors.ts';
 import { fastTreeHasher } from './kernels/blake3-wasm.ts';
@@ -178,10 +178,8 @@ function checkedLayout(dims: readonly MatrixDims[]): { logMax: number; byLevel: 
   if (dims.length === 0) throw shapeError('merkle verify: no matrix dimensions given');
   const logHeights = dims.map(({ width, height }, m) => {
     if (!Number.isInteger(width) || width < 0) throw shapeError(`merkle verify: matrix ${m} has invalid width ${width}`);
-    if (!Number.isInteger(height) || height < 1 || height > 2 ** 30 || (height & (height - 1)) !== 0) {
-      throw shapeError(`merkle verify: matrix ${m} height ${height} is not a power of two ≤ 2^30`);
-    }
-    return 31 - Math.clz32(height);
+    if (!isPowerOfTwo(height) || height > 2 ** 30) throw shapeError(`merkle verify: matrix ${m} height ${height} is not a power of two ≤ 2^30`);
+    return log2Exact(height);
   });
   return groupByLevel(logHeights);
 }

@@ -66,7 +66,7 @@ export interface PcsProofShape {
   readonly rounds: readonly { dims: readonly { width: number; logTraceHeight: number }[] }[];
 }
 
-export const PCS_LABELS = {
+const PCS_LABELS = {
   values: 'pcs-opened-values',
   columnCoeff: 'pcs-column-coeff',
   pointCoeff: 'pcs-point-coeff',
@@ -182,7 +182,7 @@ export function pcsEvaluate(rounds: PcsOpenRound[]): OpenedValues[] {
 
 function evaluateAll(rounds: PcsOpenRound[]): OpenedValues[] {
   const weightCache = new Map<string, BarycentricWeights>();
-  const values: OpenedValues[] = rounds.map(({ commitment, points }) => {
+  return rounds.map(({ commitment, points }) => {
     if (points.length !== commitment.ldes.length) throw new RangeError(`pcsEvaluate: ${points.length} point lists for ${commitment.ldes.length} matrices`);
     return commitment.ldes.map((lde, m) => {
       const logN = commitment.logTraceHeights[m];
@@ -198,7 +198,6 @@ function evaluateAll(rounds: PcsOpenRound[]): OpenedValues[] {
       });
     });
   });
-  return values;
 }
 
 /** Steps 2–4 for the given claimed values (a test can hand it wrong ones to play a consistent cheater). */

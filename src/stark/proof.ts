@@ -9,7 +9,7 @@ import { TWO_ADICITY } from './field/babybear.ts';
 import { DIGEST_BYTES, type Digest } from './hash.ts';
 import { MIN_LOG_HEIGHT, type VerifyingKey } from './keys.ts';
 import { readPcsProof, writePcsProof, type OpenedValues, type PcsProof } from './pcs.ts';
-import { roundShapes } from './protocol.ts';
+import { auxTables, roundDims, roundShapes } from './protocol.ts';
 
 /** "ZKCP" little-endian. */
 export const PROOF_MAGIC = 0x50434b5a;
@@ -56,9 +56,9 @@ export function readProof(bytes: Uint8Array, vk: VerifyingKey): Proof {
   const maxLog = TWO_ADICITY - vk.params.logBlowup;
   const logHeights = vk.tables.map((t) => r.u32InRange(MIN_LOG_HEIGHT, maxLog, `${t.name} log height`));
   const mainRoot = r.bytes(DIGEST_BYTES, 'main root');
-  const hasAux = vk.tables.some((t) => t.numInteractions > 0);
-  const auxRoot = hasAux ? r.bytes(DIGEST_BYTES, 'aux root') : null;
-  const claimedSums = vk.tables.filter((t) => t.numInteractions > 0).map((t) => r.ext(`${t.name} claimed sum`));
+  const aux = auxTables(vk);
+  const auxRoot = aux.length > 0 ? r.bytes(DIGEST_BYTES, 'aux root') : null;
+  const claimedSums = aux.map((t) => r.ext(`${vk.tables[t].name} claimed sum`));
   const quotientRoot = r.bytes(DIGEST_BYTES, 'quotient root');
   const shapes = roundShapes(vk);
   const openedValues = shapes.map((s, round) =>
@@ -67,7 +67,7 @@ export function readProof(bytes: Uint8Array, vk: VerifyingKey): Proof {
         Array.from({ length: width }, () => r.ext(`opened value (round ${round}, matrix ${m}, point ${p})`)))));
   const pcsProof = readPcsProof(r, {
     params: vk.params,
-    rounds: shapes.map((s) => ({ dims: s.tables.map((t, j) => ({ width: s.widths[j], logTraceHeight: logHeights[t] })) })),
+    rounds: shapes.map((s) => ({ dims: roundDims(s, logHeights) })),
   });
   r.finish('proof');
   return { vkDigest, logHeights, mainRoot, auxRoot, claimedSums, quotientRoot, openedValues, pcsProof };

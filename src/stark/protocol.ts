@@ -122,3 +122,8 @@ export function roundShapes(vk: VerifyingKey): RoundShape[] {
   shapes.push({ kind: 'quotient', tables: all, widths: all.map((t) => 4 << vk.systems[t].logQuotientChunks), numPoints: 1 });
   return shapes;
 }
+
+/** The PCS dimensions of a round's matrices at the proof's table heights. */
+export function roundDims(shape: RoundShape, logHeights: readonly number[]): { width: number; logTraceHeight: number }[] {
+  return shape.tables.map((t, j) => ({ width: shape.widths[j], logTraceHeight: logHeights[t] }));
+}

@@ -4,7 +4,7 @@
  * Proven: unique-decoding regime, round-by-round, after Theorem 3 of eprint 2024/1553 (as Winterfell
  * computes it) with the query term as SP1 v6 sizes it. Target: 100 bits for traces up to 2^20 rows.
  */
-import { P } from './field/babybear.ts';
+import { P, TWO_ADICITY } from './field/babybear.ts';
 import { VerifyError } from './errors.ts';
 import { validateFriParams } from './fri/params.ts';
 import type { FriParams } from './fri/params.ts';
@@ -54,7 +54,7 @@ function checkContext(ctx: SecurityContext): void {
     const v = ctx[key];
     if (!Number.isSafeInteger(v) || v < 0) throw new VerifyError('invalid-parameters', `security context ${key} = ${v} is not a non-negative integer`);
   }
-  if (ctx.logTraceHeight > 27) throw new VerifyError('invalid-parameters', `logTraceHeight ${ctx.logTraceHeight} exceeds the field's two-adicity`);
+  if (ctx.logTraceHeight > TWO_ADICITY) throw new VerifyError('invalid-parameters', `logTraceHeight ${ctx.logTraceHeight} exceeds the field's two-adicity`);
 }
 
 /**

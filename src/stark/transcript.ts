@@ -37,7 +37,7 @@ const ONE_BLOCK_KEYED = CHUNK_START | CHUNK_END | ROOT | KEYED_HASH;
  */
 export const MAX_POW_BITS = 24;
 /** Indices and bit draws come from one u32 word each; 30 keeps `1 << bits` a positive int32. */
-export const MAX_SAMPLE_BITS = 30;
+const MAX_SAMPLE_BITS = 30;
 
 const utf8 = new TextEncoder();
 

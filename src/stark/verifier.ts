@@ -13,8 +13,8 @@ import { MIN_LOG_HEIGHT, assertVerifyingKeyConsistent, type VerifyingKey } from 
 import { pcsVerify, type PcsVerifyRound } from './pcs.ts';
 import type { Proof } from './proof.ts';
 import {
-  LABELS, PROTOCOL_LABEL, absorbPublicValues, auxTables, localAndNext, prepTables, recombineExt, roundShapes,
-  sampleZeta, securityContext, totalInteractions, type RoundShape,
+  LABELS, PROTOCOL_LABEL, absorbPublicValues, auxTables, localAndNext, prepTables, recombineExt, roundDims,
+  roundShapes, sampleZeta, securityContext, totalInteractions, type RoundShape,
 } from './protocol.ts';
 import { assertAcceptableSecurity } from './security.ts';
 import { Transcript } from './transcript.ts';
@@ -34,7 +34,7 @@ const isArrayOf = (x: unknown, length: number): x is unknown[] => Array.isArray(
 const isDigest = (d: unknown) => d instanceof Uint8Array && d.length === DIGEST_BYTES;
 
 /**
- * Step 0b: the proof has exactly the shape the key fixes (a decoded proof has it; an in-memory one may not),
+ * Step 0 (shape): the proof has exactly the shape the key fixes (a decoded proof has it; an in-memory one may not),
  * down to the containers the PCS and FRI verifiers index into, so that junk is a VerifyError, not a TypeError.
  */
 function checkShape(vk: VerifyingKey, proof: Proof): void {
@@ -172,9 +172,8 @@ export function verify(
     });
     const constraintsAtZeta = combineConstraints(values, alpha);
     const chunks = recombineExt(proof.openedValues[quotientRound][t][0], 1 << sys.logQuotientChunks);
-    const zetaN = ext.pow(zeta, 2 ** logN);
-    let quotientAtZeta: Ext4 = ext.ZERO;
-    for (let k = chunks.length - 1; k >= 0; k--) quotientAtZeta = ext.add(ext.mul(quotientAtZeta, zetaN), chunks[k]);
+    // Q(ζ) = Σ_k (ζ^n)^k·q_k(ζ): the same Horner sum as the constraint combination, in ζ^n.
+    const quotientAtZeta = combineConstraints(chunks, ext.pow(zeta, 2 ** logN));
     if (!ext.equals(constraintsAtZeta, ext.mul(zh, quotientAtZeta))) {
       throw new VerifyError('ood-constraint-mismatch', `${sys.name}: the constraints at ζ do not match the quotient (C(ζ) ≠ Z_H(ζ)·Q(ζ))`);
     }
@@ -182,11 +181,10 @@ export function verify(
 
   // 10. PCS: the opened values are those of the committed polynomials (absorbs them, then FRI)
   const rounds: PcsVerifyRound[] = [];
-  const dims = (tables: number[], widths: readonly number[]) => tables.map((t, j) => ({ width: widths[j], logTraceHeight: logHeights[t] }));
   const roots = { prep: vk.preprocessedRoot!, main: proof.mainRoot, aux: proof.auxRoot!, quotient: proof.quotientRoot };
   for (const [r, s] of shapes.entries()) {
     const points = s.tables.map((t) => (s.kind === 'quotient' ? [zeta] : localAndNext(zeta, logHeights[t])));
-    rounds.push({ root: roots[s.kind], dims: dims([...s.tables], s.widths), points, values: proof.openedValues[r] });
+    rounds.push({ root: roots[s.kind], dims: roundDims(s, logHeights), points, values: proof.openedValues[r] });
   }
   pcsVerify(rounds, proof.pcsProof, transcript, params);
 }

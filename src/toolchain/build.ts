@@ -126,7 +126,13 @@ export async function buildGuest(options: BuildOptions): Promise<void> {
   validate(options);
   const toolchain = findToolchain();
   const picolibc = options.picolibc === true ? findPicolibc() : undefined;
-  mkdirSync(dirname(resolve(options.output)), { recursive: true });
+  const outputDir = dirname(resolve(options.output));
+  try {
+    mkdirSync(outputDir, { recursive: true });
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new ToolchainError('output-not-writable', `cannot create output directory ${outputDir}: ${reason}`);
+  }
   try {
     const { stderr } = await execFileAsync(toolchain.clang, clangArgs(options, toolchain, picolibc), { maxBuffer: 16 << 20 });
     if (stderr !== '' && options.onWarnings !== undefined) options.onWarnings(stderr);

@@ -6,6 +6,7 @@ export type ToolchainErrorCode =
   | 'source-not-found'
   | 'bad-options'
   | 'compile-failed'
+  | 'output-not-writable'
   | 'bad-output';
 
 export class ToolchainError extends Error {

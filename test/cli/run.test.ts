@@ -73,4 +73,11 @@ describe('zkc run', () => {
     expect(cycles.status).toBe(2);
     expect(cycles.stderr).toContain('--max-cycles');
   });
+
+  it('commander usage errors: one `zkc: error:` line, status 2 (README "Exit statuses")', () => {
+    const unknown = zkc('run', echoElf(0), '--jsn');
+    expect([unknown.status, unknown.stderr.trim()]).toEqual([2, "zkc: error: unknown option '--jsn' (Did you mean --json?)"]);
+    const missing = zkc('run');
+    expect([missing.status, missing.stderr.trim()]).toEqual([2, "zkc: error: missing required argument 'elf'"]);
+  });
 });

@@ -92,6 +92,12 @@ describe.skipIf(!hasClang)('buildGuest with clang', () => {
     await expectToolchainError(buildGuest({ sources: [join(dir, 'huge.c')], output: join(dir, 'huge.elf') }), 'bad-output', /zkc cannot load it: segment .* outside guest memory/);
   });
 
+  it('rejects an output path whose directory cannot be created', async () => {
+    writeFileSync(join(dir, 'ok.c'), 'int main(void) { return 0; }\n');
+    // A regular file where the output directory should be: mkdir fails with EEXIST/ENOTDIR.
+    await expectToolchainError(buildGuest({ sources: [join(dir, 'ok.c')], output: join(dir, 'ok.c', 'out.elf') }), 'output-not-writable', /cannot create output directory .*ok\.c: E[A-Z]+$/);
+  });
+
   it('`zkc build a.c b.c -o out.elf -O1` via registerBuild', async () => {
     writeFileSync(join(dir, 'a.c'), 'int twice(int x);\nint main(void) { return twice(21); }\n');
     writeFileSync(join(dir, 'b.c'), 'int twice(int x) { return 2 * x; }\n');

@@ -15,13 +15,6 @@ import { MAX_SUM_TERMS, reduceSum } from './lanes.ts';
 // A module-level alias: calls through an imported binding can cost a getter per call under tsx (measured).
 const mul = fieldMul;
 
-/** α^0 … α^{K−1}, packed 4 words each. */
-export function alphaPowers(alpha: Ext4, count: number): Uint32Array {
-  const out = new Uint32Array(4 * count);
-  ext.powers(alpha, count).forEach((x, k) => out.set(x, 4 * k));
-  return out;
-}
-
 /**
  * Q on the quotient domain as 4 base columns (its coordinates), chunk by chunk: each root's α-weighted
  * coordinates are summed unreduced (a double and an int32 per coordinate and lane, at most MAX_SUM_TERMS
@@ -81,13 +74,11 @@ export function evaluateQuotient(
  * multiplication by α^k, with W = 11 folded in). A base root only uses w[16k + 4c], i.e. (α^k)_c.
  */
 function rootWeights(program: FlatProgram, alpha: Ext4): Uint32Array {
-  const ap = alphaPowers(alpha, program.roots.length);
   const w = new Uint32Array(16 * program.roots.length);
-  for (let k = 0; k < program.roots.length; k++) {
-    const [b0, b1, b2, b3] = [ap[4 * k], ap[4 * k + 1], ap[4 * k + 2], ap[4 * k + 3]];
-    const [wb1, wb2, wb3] = [mul(11, b1), mul(11, b2), mul(11, b3)];
+  ext.powers(alpha, program.roots.length).forEach(([b0, b1, b2, b3], k) => {
+    const [wb1, wb2, wb3] = [mul(ext.W, b1), mul(ext.W, b2), mul(ext.W, b3)];
     w.set([b0, wb3, wb2, wb1, b1, b0, wb3, wb2, b2, b1, b0, wb3, b3, b2, b1, b0], 16 * k);
-  }
+  });
   return w;
 }
 

@@ -35,8 +35,8 @@ export interface Chunk {
   readonly start: number;
   readonly len: number;
   /**
-   * nodeValues[r] holds root r's values (coordinate c of an extension at offset c·chunkSize). Other nodes'
-   * buffers are reused once their last reader has run, so only roots are meaningful here.
+   * nodeValues[r] holds the values of root node r = program.roots[k] (coordinate c of an extension at offset
+   * c·chunkSize). Other nodes' buffers are reused once their last reader has run, so only roots are meaningful here.
    */
   readonly nodeValues: readonly Uint32Array[];
   readonly chunkSize: number;
@@ -164,7 +164,7 @@ function loadVar(env: RowEnv, src: number, index: number, next: boolean, out: Ui
 }
 
 /** out ← a·b lane-wise over len lanes; extension operands keep coordinate c at offset c·S. */
-export function mulLanes(a: Uint32Array, aExt: boolean, b: Uint32Array, bExt: boolean, out: Uint32Array, len: number, S: number): void {
+function mulLanes(a: Uint32Array, aExt: boolean, b: Uint32Array, bExt: boolean, out: Uint32Array, len: number, S: number): void {
   if (!aExt && !bExt) mulBaseLanes(a, b, out, len);
   else if (aExt && bExt) mulExtLanes(a, b, out, len, S);
   else if (aExt) mulExtBaseLanes(a, b, out, len, S);

@@ -90,7 +90,7 @@ export function addDeepQuotient(acc: Uint32Array, numer: Uint32Array, y: Ext4, x
   addProductOfDifference(acc, numer, y, inverseDifferences(xs, z));
 }
 
-/** Σ_c coeffs_c·values_c for base values (a row) or extension values (claimed evaluations). */
+/** Σ_c coeffs_c·row_c for a row of base values (combineExts: extension values such as claimed evaluations). */
 export function combineRow(row: ArrayLike<number>, coeffs: readonly Ext4[]): Ext4 {
   let acc: Ext4 = ext.ZERO;
   for (let c = 0; c < row.length; c++) acc = ext.add(acc, ext.mulBase(coeffs[c], row[c]));

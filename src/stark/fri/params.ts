@@ -94,8 +94,13 @@ export function validateFriParams(params: FriParams): void {
   }
 }
 
-/** Absorbs every parameter, in a fixed order, so that a proof is bound to the parameters it was made for. */
-export function absorbFriParams(transcript: Transcript, params: FriParams): void {
+/** Every parameter, in the fixed order the transcript and the verifying-key digest encode them. */
+export function friParamWords(params: FriParams): number[] {
   const { logBlowup, numQueries, queryPowBits, logFinalPolyLen, logFoldingArity } = params;
-  transcript.absorbU32s('fri-params', [logBlowup, numQueries, queryPowBits, logFinalPolyLen, logFoldingArity]);
+  return [logBlowup, numQueries, queryPowBits, logFinalPolyLen, logFoldingArity];
+}
+
+/** Absorbs every parameter so that a proof is bound to the parameters it was made for. */
+export function absorbFriParams(transcript: Transcript, params: FriParams): void {
+  transcript.absorbU32s('fri-params', friParamWords(params));
 }

@@ -4,6 +4,7 @@
  * every smaller input is rolled in exactly when the folded codeword reaches its height.
  */
 import { VerifyError } from '../errors.ts';
+import { TWO_ADICITY } from '../field/babybear.ts';
 import type { FriParams } from './params.ts';
 
 /** Transcript labels of the FRI steps, shared by prover and verifier. */
@@ -44,8 +45,8 @@ export function friSchedule(inputLogHeights: readonly number[], params: FriParam
   if (count === 0) throw new VerifyError('invalid-parameters', 'FRI needs at least one input codeword');
   for (let i = 0; i < count; i++) {
     const h = inputLogHeights[i];
-    if (!Number.isInteger(h) || h < params.logBlowup || h > 27) {
-      throw new VerifyError('invalid-parameters', `FRI input ${i}: log height ${h} is outside [${params.logBlowup}, 27]`);
+    if (!Number.isInteger(h) || h < params.logBlowup || h > TWO_ADICITY) {
+      throw new VerifyError('invalid-parameters', `FRI input ${i}: log height ${h} is outside [${params.logBlowup}, ${TWO_ADICITY}]`);
     }
     if (i > 0 && h >= inputLogHeights[i - 1]) {
       throw new VerifyError('invalid-parameters', `FRI inputs must have distinct heights in descending order, got ${inputLogHeights.join(', ')}`);

@@ -1,5 +1,5 @@
 /**
- * FRI verifier (Plonky3 `fri/src/verifier.rs` shape), replaying the prover's steps 1–4 in order. Every
+ * FRI verifier (Plonky3 `fri/src/verifier.rs` shape), replaying the prover's transcript in order (steps 1–5). Every
  * shape comes from the schedule the verifier computes from its own dims and parameters, never the proof.
  */
 import * as ext from '../field/ext4.ts';

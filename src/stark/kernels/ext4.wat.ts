@@ -4,38 +4,8 @@
  * Assembled into ext4.wasm.ts by scripts/build-wasm.ts. Pointers are byte offsets into the imported memory;
  * every value in memory is canonical.
  */
-import { P } from '../field/babybear.ts';
-import { P_INV_MOD_2_32 } from './ntt.wat.ts';
-
-const get = (name: string): string => `(local.get $${name})`;
-const set = (name: string, expr: string): string => `(local.set $${name} ${expr})`;
-const splat = (x: number): string => `(v128.const i32x4 ${x} ${x} ${x} ${x})`;
-const addI32 = (a: string, b: string): string => `(i32.add ${a} ${b})`;
-const v128Locals = (...names: string[]): string => names.map((n) => `(local $${n} v128)`).join(' ');
-
-function shuffle(lanes: number[], a: string, b: string): string {
-  const bytes = lanes.flatMap((l) => [0, 1, 2, 3].map((k) => 4 * l + k));
-  return `(i8x16.shuffle ${bytes.join(' ')} ${a} ${b})`;
-}
-
-/** High 32 bits of the four 64-bit products x_i·y_i (unsigned). */
-const mulHigh = (x: string, y: string): string =>
-  shuffle([1, 3, 5, 7], `(i64x2.extmul_low_i32x4_u ${x} ${y})`, `(i64x2.extmul_high_i32x4_u ${x} ${y})`);
-
-/** dst = a·b·2^-32 mod p, canonical, for a, b < p (signed Montgomery reduction, as ntt.wat.ts). */
-function mont(dst: string, a: string, b: string): string {
-  return [
-    set('m', `(i32x4.mul (i32x4.mul ${get(a)} ${get(b)}) ${get('PINV')})`),
-    set(dst, `(i32x4.sub ${mulHigh(get(a), get(b))} ${mulHigh(get('m'), get('P'))})`),
-    set(dst, `(i32x4.min_u ${get(dst)} (i32x4.add ${get(dst)} ${get('P')}))`),
-  ].join('\n');
-}
-
-/** dst = a + b mod p for canonical a, b. */
-const addMod = (dst: string, a: string, b: string): string =>
-  set(dst, `(i32x4.add ${get(a)} ${get(b)})`) + set(dst, `(i32x4.min_u ${get(dst)} (i32x4.sub ${get(dst)} ${get('P')}))`);
-
-const initConstants = set('P', splat(P)) + set('PINV', splat(P_INV_MOD_2_32));
+// The shared WAT templates (Montgomery product, modular add/sub, helpers) live with the NTT kernel.
+import { addI32, addMod, get, initConstants, mont, set, shuffle, splat, subMod, v128Locals } from './ntt.wat.ts';
 
 /**
  * scaled_add_base(acc, col, n, c): acc_i += c·col_i·2^-32 for i < n (acc: n elements, col: n u32 words,
@@ -120,8 +90,6 @@ const foldPairs = (): string => `
    (br $pair)))
  )`;
 
-const subMod = (dst: string, a: string, b: string): string =>
-  set(dst, `(i32x4.sub ${get(a)} ${get(b)})`) + set(dst, `(i32x4.min_u ${get(dst)} (i32x4.add ${get(dst)} ${get('P')}))`);
 
 /**
  * 1/(x_i − z) for base x_i and one extension z (fri/packed.ts inverseDifferences, its reference), lanes = four

@@ -93,13 +93,18 @@ interface Kernel {
 
 let kernel: Kernel | null | undefined;
 
+/** A kernel with no tables yet (built on first use, from byte TABLES on). */
+function emptyKernel(x: NttExports, memory: WasmMemory): Kernel {
+  return { x, memory, logCapacity: -1, tw: TABLES, itw: TABLES, dt: 0, data: TABLES };
+}
+
 function instantiate(): Kernel | null {
   if (wasmApi === undefined) return null;
   try {
     const module = new wasmApi.Module(base64Bytes(wasmBase64));
     const memory = new wasmApi.Memory({ initial: 1 });
     const instance = new wasmApi.Instance(module, { env: { memory } });
-    return { x: instance.exports as unknown as NttExports, memory, logCapacity: -1, tw: TABLES, itw: TABLES, dt: 0, data: TABLES };
+    return emptyKernel(instance.exports as unknown as NttExports, memory);
   } catch {
     return null; // no WebAssembly or no SIMD: callers fall back to the reference
   }
@@ -110,10 +115,7 @@ function instantiate(): Kernel | null {
  * rebuilt there on first use. Passing null returns to a private single-threaded instance.
  */
 export function attachColumnPool(shared: { exports: object; memory: WasmMemory; pool: ColumnPool } | null): void {
-  kernel =
-    shared === null
-      ? undefined
-      : { x: shared.exports as NttExports, memory: shared.memory, logCapacity: -1, tw: TABLES, itw: TABLES, dt: 0, data: TABLES, pool: shared.pool };
+  kernel = shared === null ? undefined : { ...emptyKernel(shared.exports as NttExports, shared.memory), pool: shared.pool };
 }
 
 function getKernel(): Kernel | null {
@@ -206,32 +208,29 @@ function scalePowers(k: Kernel, src: number, dst: number, n: number, start: numb
 
 export function ntt(values: Uint32Array): void {
   const logN = checkLength('ntt', values.length);
-  const n = values.length;
-  if (n < MIN_KERNEL_SIZE) return referenceNtt(values);
-  const k = requireKernel();
-  prepare(k, logN, 2 * n + SCRATCH_WORDS);
-  const a = k.data;
-  const b = a + 4 * n;
-  const scratch = b + 4 * n;
-  words(k).set(values, a / 4);
-  dif(k, a, n);
-  k.x.bitrev_copy(a, b, logN, scratch);
-  values.set(words(k).subarray(b / 4, b / 4 + n));
+  if (values.length < MIN_KERNEL_SIZE) return referenceNtt(values);
+  transformInKernel(values, logN, false);
 }
 
 export function intt(values: Uint32Array): void {
   const logN = checkLength('intt', values.length);
+  if (values.length < MIN_KERNEL_SIZE) return referenceIntt(values);
+  transformInKernel(values, logN, true);
+}
+
+/** ntt / intt of `values` (2^logN ≥ 16 points) through the kernel's memory; the inverse also scales by 1/n. */
+function transformInKernel(values: Uint32Array, logN: number, inverse: boolean): void {
   const n = values.length;
-  if (n < MIN_KERNEL_SIZE) return referenceIntt(values);
   const k = requireKernel();
   prepare(k, logN, 2 * n + SCRATCH_WORDS);
   const a = k.data;
   const b = a + 4 * n;
   const scratch = b + 4 * n;
   words(k).set(values, a / 4);
-  inverseDif(k, a, n);
+  if (inverse) inverseDif(k, a, n);
+  else dif(k, a, n);
   k.x.bitrev_copy(a, b, logN, scratch);
-  scalePowers(k, b, b, n, inv(n), 1);
+  if (inverse) scalePowers(k, b, b, n, inv(n), 1);
   values.set(words(k).subarray(b / 4, b / 4 + n));
 }
 

@@ -13,22 +13,22 @@ export const P_INV_MOD_2_32 = ((): number => {
   return x >>> 0;
 })();
 
-const get = (name: string): string => `(local.get $${name})`;
-const set = (name: string, expr: string): string => `(local.set $${name} ${expr})`;
-const splat = (x: number): string => `(v128.const i32x4 ${x} ${x} ${x} ${x})`;
+export const get = (name: string): string => `(local.get $${name})`;
+export const set = (name: string, expr: string): string => `(local.set $${name} ${expr})`;
+export const splat = (x: number): string => `(v128.const i32x4 ${x} ${x} ${x} ${x})`;
 const load = (addr: string, offset = 0): string => `(v128.load offset=${offset} ${addr})`;
 const store = (addr: string, value: string, offset = 0): string => `(v128.store offset=${offset} ${addr} ${value})`;
-const addI32 = (a: string, b: string): string => `(i32.add ${a} ${b})`;
-const v128Locals = (...names: string[]): string => names.map((n) => `(local $${n} v128)`).join(' ');
+export const addI32 = (a: string, b: string): string => `(i32.add ${a} ${b})`;
+export const v128Locals = (...names: string[]): string => names.map((n) => `(local $${n} v128)`).join(' ');
 
 /** Byte shuffle picking i32 lanes (0–3 from a, 4–7 from b). */
-function shuffle(lanes: number[], a: string, b: string): string {
+export function shuffle(lanes: number[], a: string, b: string): string {
   const bytes = lanes.flatMap((l) => [0, 1, 2, 3].map((k) => 4 * l + k));
   return `(i8x16.shuffle ${bytes.join(' ')} ${a} ${b})`;
 }
 
 /** High 32 bits of the four 64-bit products x_i·y_i (unsigned). */
-const mulHigh = (x: string, y: string): string =>
+export const mulHigh = (x: string, y: string): string =>
   shuffle([1, 3, 5, 7], `(i64x2.extmul_low_i32x4_u ${x} ${y})`, `(i64x2.extmul_high_i32x4_u ${x} ${y})`);
 
 /**
@@ -37,7 +37,7 @@ const mulHigh = (x: string, y: string): string =>
  * the unsigned min with d + p then picks the representative in [0, p). `bPinv` (= b·p⁻¹ mod 2^32,
  * precomputed with a twiddle) saves one i32x4.mul.
  */
-function mont(dst: string, a: string, b: string, bPinv?: string): string {
+export function mont(dst: string, a: string, b: string, bPinv?: string): string {
   const m = bPinv ? `(i32x4.mul ${get(a)} ${get(bPinv)})` : `(i32x4.mul (i32x4.mul ${get(a)} ${get(b)}) ${get('PINV')})`;
   return [
     set('m', m),
@@ -47,12 +47,12 @@ function mont(dst: string, a: string, b: string, bPinv?: string): string {
 }
 
 /** dst = a + b mod p for canonical a, b (a + b < 2p < 2^32; min_u keeps whichever of s, s − p did not wrap). */
-const addMod = (dst: string, a: string, b: string): string =>
+export const addMod = (dst: string, a: string, b: string): string =>
   set(dst, `(i32x4.add ${get(a)} ${get(b)})`) + set(dst, `(i32x4.min_u ${get(dst)} (i32x4.sub ${get(dst)} ${get('P')}))`);
-const subMod = (dst: string, a: string, b: string): string =>
+export const subMod = (dst: string, a: string, b: string): string =>
   set(dst, `(i32x4.sub ${get(a)} ${get(b)})`) + set(dst, `(i32x4.min_u ${get(dst)} (i32x4.add ${get(dst)} ${get('P')}))`);
 
-const initConstants = set('P', splat(P)) + set('PINV', splat(P_INV_MOD_2_32));
+export const initConstants = set('P', splat(P)) + set('PINV', splat(P_INV_MOD_2_32));
 
 /**
  * dif_layers(p, S, len, lo, tw, dt): radix-2 DIF layers len, len/2, …, lo (lo ≥ 4) over the S elements at p.

@@ -4,7 +4,7 @@
 // no debug info, and file names only as basenames (clang's STT_FILE symbols).
 
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -121,6 +121,17 @@ function validate(options: BuildOptions): void {
   }
 }
 
+/**
+ * mkdir -p, one level at a time: Node 20's `mkdirSync(dir, { recursive: true })` never returns for a
+ * path under /proc (it keeps retrying the parent), where this fails at once with the real error.
+ */
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) missing.push(d);
+  for (const d of missing.reverse()) mkdirSync(d);
+  if (!statSync(dir).isDirectory()) throw Object.assign(new Error(`${dir} is not a directory`), { code: 'ENOTDIR' });
+}
+
 /** Compiles and links a guest ELF and checks that zkc loads it. Throws ToolchainError; compiler diagnostics are in `details`. */
 export async function buildGuest(options: BuildOptions): Promise<void> {
   validate(options);
@@ -128,7 +139,7 @@ export async function buildGuest(options: BuildOptions): Promise<void> {
   const picolibc = options.picolibc === true ? findPicolibc() : undefined;
   const outputDir = dirname(resolve(options.output));
   try {
-    mkdirSync(outputDir, { recursive: true });
+    makeDirectories(outputDir);
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new ToolchainError('output-not-writable', `cannot create output directory ${outputDir}: ${reason}`);

@@ -96,6 +96,8 @@ describe.skipIf(!hasClang)('buildGuest with clang', () => {
     writeFileSync(join(dir, 'ok.c'), 'int main(void) { return 0; }\n');
     // A regular file where the output directory should be: mkdir fails with EEXIST/ENOTDIR.
     await expectToolchainError(buildGuest({ sources: [join(dir, 'ok.c')], output: join(dir, 'ok.c', 'out.elf') }), 'output-not-writable', /cannot create output directory .*ok\.c: E[A-Z]+$/);
+    // Node 20's recursive mkdirSync loops forever here; the error must come at once.
+    await expectToolchainError(buildGuest({ sources: [join(dir, 'ok.c')], output: '/proc/zkc-missing/sub/out.elf' }), 'output-not-writable', /cannot create output directory \/proc\/zkc-missing\/sub: ENOENT$/);
   });
 
   it('`zkc build a.c b.c -o out.elf -O1` via registerBuild', async () => {

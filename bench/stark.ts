@@ -6,12 +6,13 @@
  */
 import { pathToFileURL } from 'node:url';
 import { setup, prove, verify, readProof, writeProof } from '../src/stark/index.ts';
-import * as profiles from '../src/stark/fri/params.ts';
+import * as profiles from '../src/stark/params.ts';
 import { benchmarkSystem, rangeCheckSystem, type TestSystem } from '../test/helpers/test-airs.ts';
 import type { BenchRow } from './table.ts';
 import { measureFloorMs } from './primitives.ts';
 import { startNttWorkers, stopNttWorkers } from '../src/stark/ntt.ts';
 import { startHashWorker, stopHashWorker } from '../src/stark/kernels/blake3-workers.ts';
+import { startQuotientWorker, stopQuotientWorker } from '../src/stark/kernels/quotient-workers.ts';
 
 type ProfileName = 'DEFAULT_PARAMS' | 'PROVEN_PARAMS' | 'TEST_PARAMS_INSECURE';
 
@@ -67,8 +68,8 @@ function lookupRows(logHeight: number): BenchRow[] {
 }
 
 export async function runStarkBench(): Promise<BenchRow[]> {
-  // Both cores: NTT columns and Merkle subtrees are split with one helper thread each (results are identical).
-  await Promise.all([startNttWorkers(1), startHashWorker()]);
+  // Both cores: NTT columns, Merkle subtrees and quotient chunks are split with one helper thread each (results are identical).
+  await Promise.all([startNttWorkers(1), startHashWorker(), startQuotientWorker()]);
   const heights = (process.env.STARK_BENCH_LOG_HEIGHTS ?? '16,20').split(',').map(Number);
   const rows: BenchRow[] = heights.flatMap((logHeight): BenchRow[] => {
     const f = measure(logHeight, 'DEFAULT_PARAMS');
@@ -85,7 +86,7 @@ export async function runStarkBench(): Promise<BenchRow[]> {
     ];
   });
   rows.push(...lookupRows(16));
-  await Promise.all([stopNttWorkers(), stopHashWorker()]);
+  await Promise.all([stopNttWorkers(), stopHashWorker(), stopQuotientWorker()]);
   return rows;
 }
 

@@ -18,7 +18,9 @@ export interface TableSystem {
   readonly interactions: readonly Interaction[];
   /** Interaction indices per auxiliary extension column (the running sum is the column after these). */
   readonly groups: readonly number[][];
-  /** Auxiliary extension columns (0 without interactions); committed as 4 base columns each. */
+  /** LogUp repetitions R (the parameter set's): R blocks of groups.length + 1 aux columns, R claimed sums. */
+  readonly lookupRepetitions: number;
+  /** Auxiliary extension columns, R·(groups + 1) (0 without interactions); committed as 4 base columns each. */
   readonly auxWidth: number;
   /** User constraints first, then LogUp constraints; constraint k is weighted by α^k. */
   readonly constraints: readonly Expr[];
@@ -31,10 +33,22 @@ export interface TableSystem {
   readonly constraintDigest: Uint8Array;
 }
 
-export function buildTableSystem(air: Air): TableSystem {
+/** BLAKE3 of the program's canonical encoding, u32 words in little-endian (the same bytes on any host). */
+export function programDigest(program: FlatProgram): Uint8Array {
+  const words = encodeProgram(program);
+  const bytes = new Uint8Array(4 * words.length);
+  const view = new DataView(bytes.buffer);
+  words.forEach((x, i) => view.setUint32(4 * i, x, true));
+  return blake3(bytes);
+}
+
+export function buildTableSystem(air: Air, lookupRepetitions: number): TableSystem {
+  if (!Number.isInteger(lookupRepetitions) || lookupRepetitions < 1) {
+    throw new InputError('invalid-parameters', `lookupRepetitions must be a positive integer, got ${lookupRepetitions}`);
+  }
   const recorded = recordAir(air);
   const groups = packInteractions(air.name, recorded.interactions, MAX_CONSTRAINT_DEGREE);
-  const constraints = [...recorded.constraints, ...lookupConstraints(recorded.interactions, groups)];
+  const constraints = [...recorded.constraints, ...lookupConstraints(recorded.interactions, groups, lookupRepetitions)];
   if (constraints.length === 0) throw new InputError('invalid-air', `${air.name}: the AIR states no constraints and no interactions`);
   const maxDegree = Math.max(...constraints.map((c) => c.degree));
   if (maxDegree > MAX_CONSTRAINT_DEGREE) {
@@ -44,7 +58,6 @@ export function buildTableSystem(air: Air): TableSystem {
   const program = flatten(constraints);
   // Q = C/Z_H has degree < (d − 1)·n, so D = 2^⌈log2(d − 1)⌉ chunks of degree < n hold it (d ≤ 2: one chunk).
   const logQuotientChunks = maxDegree <= 2 ? 0 : Math.ceil(Math.log2(maxDegree - 1));
-  const bytes = encodeProgram(program);
   return {
     name: air.name,
     mainWidth: air.mainWidth,
@@ -52,12 +65,13 @@ export function buildTableSystem(air: Air): TableSystem {
     numPublicValues: air.numPublicValues,
     interactions: recorded.interactions,
     groups,
-    auxWidth: auxExtWidth(recorded.interactions.length, groups),
+    lookupRepetitions,
+    auxWidth: auxExtWidth(recorded.interactions.length, groups, lookupRepetitions),
     constraints,
     numUserConstraints: recorded.constraints.length,
     program,
     maxDegree,
     logQuotientChunks,
-    constraintDigest: blake3(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
+    constraintDigest: programDigest(program),
   };
 }

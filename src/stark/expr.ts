@@ -13,9 +13,14 @@ export const SEL_FIRST_ROW = 0; // L_0: 1 on row 0, 0 on other rows
 export const SEL_LAST_ROW = 1; // L_{n−1}: 1 on the last row, 0 on other rows
 export const SEL_TRANSITION = 2; // X − ω^{−1}: zero on the last row only, NOT boolean elsewhere
 
-/** LogUp challenges (docs/stark.md "LogUp"). */
-export const CHALLENGE_LOGUP_ALPHA = 0;
-export const CHALLENGE_LOGUP_GAMMA = 1;
+/**
+ * Index of LogUp repetition r's challenge among a table's `challenge` variables (docs/stark.md "LogUp"):
+ * α_r at 2r, γ_r at 2r + 1, in the order the transcript draws them. Repetition r's claimed sum is
+ * `claimedSum` variable r.
+ */
+export function logupChallenge(repetition: number, which: 'alpha' | 'gamma'): number {
+  return 2 * repetition + (which === 'alpha' ? 0 : 1);
+}
 
 export type Op = 'const' | 'var' | 'add' | 'sub' | 'mul' | 'neg';
 
@@ -171,7 +176,7 @@ export function flatten(roots: readonly Expr[]): FlatProgram {
   return { nodes, roots: rootIds };
 }
 
-/** Canonical bytes of a flat program (for the constraint-set digest in the verifying key). */
+/** Canonical u32 words of a flat program (`programDigest` in constraint-system.ts hashes them, little-endian). */
 export function encodeProgram(program: FlatProgram): Uint32Array {
   const out = new Uint32Array(2 + program.nodes.length * 6 + program.roots.length);
   let o = 0;

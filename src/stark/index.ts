@@ -8,7 +8,8 @@ export { setup, verifyingKeyDigest, type ProvingKey, type VerifyingKey, type Tab
 export { prove } from './prover.ts';
 export { verify, type VerifyOptions } from './verifier.ts';
 export { readProof, writeProof, PROOF_VERSION, type Proof } from './proof.ts';
-export { DEFAULT_PARAMS, PROVEN_PARAMS, TEST_PARAMS_INSECURE, type FriParams } from './fri/params.ts';
+export { DEFAULT_PARAMS, PROVEN_PARAMS, TEST_PARAMS_INSECURE, type StarkParams } from './params.ts';
+export type { FriParams } from './fri/params.ts';
 export { VerifyError, InputError, type VerifyErrorCode, type InputErrorCode } from './errors.ts';
 export { DecodeError } from './codec.ts';
 export { matrix, fromRows, type Matrix } from './matrix.ts';

@@ -2,16 +2,15 @@
  * Setup: from the AIRs (and fixed preprocessed columns) to a proving key and a verifying key.
  * The verifying key fixes everything the verifier must not take from a proof (SP1 GHSA-c873-wfhp-wx5m,
  * GHSA-6248-228x-mmvh; Jolt #436/#490): table order and names, widths, each table's constraint-set digest,
- * the preprocessed root and the heights it fixes, the bus registry, height bounds and the FRI parameters.
+ * the preprocessed root and the heights it fixes, the bus registry, height bounds and the parameters.
  * Its digest is absorbed right after the parameters, which binds e.g. a program held in preprocessed columns.
  */
 import type { Air } from './air.ts';
 import { ByteWriter } from './codec.ts';
-import { buildTableSystem, type TableSystem } from './constraint-system.ts';
+import { buildTableSystem, programDigest, type TableSystem } from './constraint-system.ts';
 import { InputError, VerifyError } from './errors.ts';
-import { encodeProgram } from './expr.ts';
 import { digestEquals } from './hash.ts';
-import { friParamWords, validateFriParams, type FriParams } from './fri/params.ts';
+import { paramWords, validateParams, type StarkParams } from './params.ts';
 import type { Digest } from './hash.ts';
 import { registerBuses } from './lookup.ts';
 import { isPowerOfTwo, log2Exact, type Matrix } from './matrix.ts';
@@ -40,7 +39,7 @@ export interface TableKey {
 }
 
 export interface VerifyingKey {
-  readonly params: FriParams;
+  readonly params: StarkParams;
   readonly tables: readonly TableKey[];
   /** The verifier's own constraint systems, derived from the AIRs (never read from a proof). */
   readonly systems: readonly TableSystem[];
@@ -63,7 +62,7 @@ export interface SetupOptions {
   maxLogHeight?: number | readonly number[];
 }
 
-function checkMaxLogHeight(x: number, params: FriParams, what: string): number {
+function checkMaxLogHeight(x: number, params: StarkParams, what: string): number {
   if (!Number.isInteger(x) || x < MIN_LOG_HEIGHT || x + params.logBlowup > TWO_ADICITY) {
     throw new InputError('invalid-parameters', `${what}: max log height ${x} must be an integer in [${MIN_LOG_HEIGHT}, ${TWO_ADICITY - params.logBlowup}]`);
   }
@@ -73,11 +72,11 @@ function checkMaxLogHeight(x: number, params: FriParams, what: string): number {
 export function setup(
   airs: readonly Air[],
   preprocessed: readonly (Matrix | undefined)[],
-  params: FriParams,
+  params: StarkParams,
   options: SetupOptions = {},
 ): { provingKey: ProvingKey; verifyingKey: VerifyingKey } {
   try {
-    validateFriParams(params);
+    validateParams(params);
   } catch (e) {
     throw new InputError('invalid-parameters', e instanceof Error ? e.message : String(e));
   }
@@ -87,7 +86,7 @@ export function setup(
   }
   const names = new Set<string>();
   const busRegistry = new Map<number, number>();
-  const systems = airs.map((air) => buildTableSystem(air));
+  const systems = airs.map((air) => buildTableSystem(air, params.lookupRepetitions));
   const tables: TableKey[] = systems.map((sys, t) => {
     if (sys.mainWidth < 1) throw new InputError('invalid-air', `${sys.name}: a table needs at least one main column`);
     if (names.has(sys.name)) throw new InputError('invalid-air', `two tables are named ${sys.name}`);
@@ -143,7 +142,7 @@ export function verifyingKeyDigest(vk: Pick<VerifyingKey, 'params' | 'tables' | 
     w.u32(b.length).bytes(b);
   };
   str(VK_DIGEST_DOMAIN);
-  for (const x of friParamWords(vk.params)) w.u32(x);
+  for (const x of paramWords(vk.params)) w.u32(x);
   w.u32(vk.tables.length);
   for (const t of vk.tables) {
     str(t.name);
@@ -169,13 +168,15 @@ export function assertVerifyingKeyConsistent(vk: VerifyingKey): void {
   if (vk.systems.length !== vk.tables.length) throw mismatch(`${vk.tables.length} table keys but ${vk.systems.length} constraint systems`);
   vk.systems.forEach((sys, t) => {
     const key = vk.tables[t];
-    const bytes = encodeProgram(sys.program);
-    const programDigest = blake3(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    if (!digestEquals(programDigest, key.constraintDigest) || !digestEquals(sys.constraintDigest, key.constraintDigest)) {
+    if (!digestEquals(programDigest(sys.program), key.constraintDigest) || !digestEquals(sys.constraintDigest, key.constraintDigest)) {
       throw mismatch(`${key.name}: the constraint system is not the one the table key's digest names`);
     }
     const fields = ['name', 'mainWidth', 'prepWidth', 'auxWidth', 'numPublicValues'] as const;
     for (const f of fields) if (sys[f] !== key[f]) throw mismatch(`${key.name}: ${f} is ${String(key[f])} in the table key, ${String(sys[f])} in the constraint system`);
+    // The proof's claimed-sum count and the verifier's balance checks follow vk.params: the constraints must too.
+    if (sys.lookupRepetitions !== vk.params.lookupRepetitions) {
+      throw mismatch(`${key.name}: the constraint system has ${sys.lookupRepetitions} LogUp repetitions, the parameters ${vk.params.lookupRepetitions}`);
+    }
     if (sys.interactions.length !== key.numInteractions) throw mismatch(`${key.name}: ${key.numInteractions} interactions in the table key, ${sys.interactions.length} in the constraint system`);
   });
   if (!digestEquals(verifyingKeyDigest(vk), vk.digest)) throw mismatch('its digest is not the digest of its contents');

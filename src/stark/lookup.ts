@@ -1,17 +1,17 @@
 /**
  * LogUp (Haböck 2022, "Multivariate lookups based on logarithmic derivatives"), as in docs/stark.md:
- * message(bus, f) = α − (bus + Σ_j γ^{j+1}·f_j); each table's auxiliary trace holds, per group of ≤ 2
- * interactions, h = Σ m_i / message_i, plus a running sum whose last row is the table's claimed sum.
- * The buses balance iff Σ over tables of the claimed sums is 0 (except with probability ≈ total
- * interactions / |F_p^4| over α).
+ * message_r(bus, f) = α_r − (bus + Σ_j γ_r^{j+1}·f_j); for each repetition r < R (independent α_r, γ_r), each
+ * table's auxiliary trace holds, per group of ≤ 2 interactions, h = Σ m_i / message_i, plus a running sum
+ * whose last row is the table's claimed sum for r. The buses balance iff, for every r, Σ over tables of the
+ * claimed sums is 0 (a false claim passes one r with probability ≤ D/|F_p^4|, D the cleared identity's
+ * degree, and all R with (D/|F_p^4|)^R: docs/security.md).
  */
 import type { Interaction } from './air.ts';
 import {
   Expr,
   flatten,
   sum,
-  CHALLENGE_LOGUP_ALPHA,
-  CHALLENGE_LOGUP_GAMMA,
+  logupChallenge,
   SEL_FIRST_ROW,
   SEL_LAST_ROW,
   SEL_TRANSITION,
@@ -76,10 +76,10 @@ export function packInteractions(tableName: string, interactions: readonly Inter
   return groups;
 }
 
-/** The message α − (bus + Σ_j γ^{j+1}·f_j) of one interaction, symbolically. */
-function message(it: Interaction): Expr {
-  const alpha = Expr.variable('challenge', CHALLENGE_LOGUP_ALPHA);
-  const gamma = Expr.variable('challenge', CHALLENGE_LOGUP_GAMMA);
+/** The message α_r − (bus + Σ_j γ_r^{j+1}·f_j) of one interaction in repetition r, symbolically. */
+function message(it: Interaction, r: number): Expr {
+  const alpha = Expr.variable('challenge', logupChallenge(r, 'alpha'));
+  const gamma = Expr.variable('challenge', logupChallenge(r, 'gamma'));
   let gammaPow = gamma;
   let combined = Expr.constant(it.bus);
   for (const f of it.fields) {
@@ -90,68 +90,83 @@ function message(it: Interaction): Expr {
 }
 
 /**
- * The LogUp constraints of one table; aux extension column g holds group g, column groups.length the running
- * sum s: s_0 = Σ_g h_g(0), s_{i+1} = s_i + Σ_g h_g(i + 1), s_{n−1} = claimed sum.
+ * The LogUp constraints of one table, repetition after repetition. Repetition r owns the aux extension
+ * columns [r·(G + 1), (r + 1)·(G + 1)) for G = groups.length: column g of the block holds group g, column G
+ * the running sum s: s_0 = Σ_g h_g(0), s_{i+1} = s_i + Σ_g h_g(i + 1), s_{n−1} = claimed sum r.
  */
-export function lookupConstraints(interactions: readonly Interaction[], groups: readonly number[][]): Expr[] {
+export function lookupConstraints(interactions: readonly Interaction[], groups: readonly number[][], repetitions: number): Expr[] {
   if (interactions.length === 0) return [];
   const out: Expr[] = [];
-  const hs: Expr[] = [];
-  const hsNext: Expr[] = [];
-  groups.forEach((g, col) => {
-    const h = Expr.variable('aux', col);
-    hs.push(h);
-    hsNext.push(Expr.variable('aux', col, true));
-    const [i1, i2] = g;
-    const d1 = message(interactions[i1]);
-    const m1 = interactions[i1].multiplicity;
-    if (i2 === undefined) {
-      out.push(h.mul(d1).sub(m1));
-    } else {
-      const d2 = message(interactions[i2]);
-      const m2 = interactions[i2].multiplicity;
-      out.push(h.mul(d1).mul(d2).sub(m1.mul(d2)).sub(m2.mul(d1)));
-    }
-  });
-  const s = Expr.variable('aux', groups.length);
-  const sNext = Expr.variable('aux', groups.length, true);
   const isFirst = Expr.variable('selector', SEL_FIRST_ROW);
   const isLast = Expr.variable('selector', SEL_LAST_ROW);
   const isTransition = Expr.variable('selector', SEL_TRANSITION);
-  out.push(isFirst.mul(s.sub(sum(hs))));
-  out.push(isTransition.mul(sNext.sub(s).sub(sum(hsNext))));
-  out.push(isLast.mul(s.sub(Expr.variable('claimedSum', 0))));
+  for (let r = 0; r < repetitions; r++) {
+    const base = r * (groups.length + 1);
+    const hs: Expr[] = [];
+    const hsNext: Expr[] = [];
+    groups.forEach((g, col) => {
+      const h = Expr.variable('aux', base + col);
+      hs.push(h);
+      hsNext.push(Expr.variable('aux', base + col, true));
+      const [i1, i2] = g;
+      const d1 = message(interactions[i1], r);
+      const m1 = interactions[i1].multiplicity;
+      if (i2 === undefined) {
+        out.push(h.mul(d1).sub(m1));
+      } else {
+        const d2 = message(interactions[i2], r);
+        const m2 = interactions[i2].multiplicity;
+        out.push(h.mul(d1).mul(d2).sub(m1.mul(d2)).sub(m2.mul(d1)));
+      }
+    });
+    const s = Expr.variable('aux', base + groups.length);
+    const sNext = Expr.variable('aux', base + groups.length, true);
+    out.push(isFirst.mul(s.sub(sum(hs))));
+    out.push(isTransition.mul(sNext.sub(s).sub(sum(hsNext))));
+    out.push(isLast.mul(s.sub(Expr.variable('claimedSum', r))));
+  }
   return out;
 }
 
 /** Number of extension columns in a table's auxiliary trace (0 without interactions). */
-export function auxExtWidth(numInteractions: number, groups: readonly number[][]): number {
-  return numInteractions === 0 ? 0 : groups.length + 1;
+export function auxExtWidth(numInteractions: number, groups: readonly number[][], repetitions: number): number {
+  return numInteractions === 0 ? 0 : repetitions * (groups.length + 1);
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Auxiliary trace generation (prover), column-wise over chunks of rows: per chunk, every interaction's message
-// α − (bus + Σ_j γ^{j+1}·f_j) is one unreduced sum per coordinate, all K·len messages are inverted with one
-// F_p^4 inversion (Montgomery's trick on structure-of-arrays lanes), and h = Σ m/message is one more sum.
+// Auxiliary trace generation (prover), column-wise over chunks of rows: per chunk and repetition, every
+// interaction's message α_r − (bus + Σ_j γ_r^{j+1}·f_j) is one unreduced sum per coordinate, all K·len messages
+// are inverted with one F_p^4 inversion (Montgomery's trick on structure-of-arrays lanes), and h = Σ m/message
+// is one more sum. The multiplicities and fields are evaluated once per chunk for all repetitions.
 
 export interface AuxTrace {
-  /** 4 base columns per extension column, height n. */
+  /** 4 base columns per extension column, height n; repetition r's block after those of 0..r−1. */
   readonly aux: Matrix;
-  readonly claimedSum: Ext4;
+  /** One per repetition (empty without interactions). */
+  readonly claimedSums: Ext4[];
 }
 
 /**
- * Builds a table's auxiliary trace. `env` evaluates on the trace itself (length n, next = row i + 1 mod n);
- * its challenges must be [α, γ].
+ * Builds a table's auxiliary trace for `repetitions` LogUp repetitions. `env` evaluates on the trace itself
+ * (length n, next = row i + 1 mod n); its challenges must be [α_0, γ_0, α_1, γ_1, …] (`logupChallenge`).
  */
-export function generateAuxTrace(interactions: readonly Interaction[], groups: readonly number[][], env: RowEnv): AuxTrace {
+export function generateAuxTrace(interactions: readonly Interaction[], groups: readonly number[][], repetitions: number, env: RowEnv): AuxTrace {
   const n = env.length;
-  const numCols = auxExtWidth(interactions.length, groups);
+  const numCols = auxExtWidth(interactions.length, groups, repetitions);
   const aux = matrix(4 * numCols, n);
-  if (numCols === 0) return { aux, claimedSum: [0, 0, 0, 0] };
-  const [alpha, gamma] = [env.challenges[CHALLENGE_LOGUP_ALPHA], env.challenges[CHALLENGE_LOGUP_GAMMA]];
+  if (numCols === 0) return { aux, claimedSums: [] };
+  if (env.challenges.length < 2 * repetitions) {
+    throw new RangeError(`LogUp: ${repetitions} repetitions need ${2 * repetitions} challenges, got ${env.challenges.length}`);
+  }
   const maxArity = Math.max(...interactions.map((it) => it.fields.length));
-  const gammaPows = extPowers(gamma, maxArity + 1).slice(1); // γ^{j+1}, j < maxArity
+  const alphas: Ext4[] = [];
+  const gammaWords: Uint32Array[] = []; // per repetition: γ_r^{j+1}, j < maxArity, 4 words each
+  for (let r = 0; r < repetitions; r++) {
+    alphas.push(env.challenges[logupChallenge(r, 'alpha')]);
+    const words = new Uint32Array(4 * maxArity);
+    extPowers(env.challenges[logupChallenge(r, 'gamma')], maxArity + 1).slice(1).forEach((g, j) => words.set(g, 4 * j));
+    gammaWords.push(words);
+  }
 
   // Roots: per interaction, the multiplicity then the fields (all base-field expressions).
   const roots: Expr[] = [];
@@ -171,34 +186,43 @@ export function generateAuxTrace(interactions: readonly Interaction[], groups: r
   const KS = K * S; // coordinate stride of the message lanes; lane k·len + i is interaction k on row start + i
   const messages = new Uint32Array(4 * KS);
   const scratch = new Uint32Array(4 * KS);
-  const gammaWords = new Uint32Array(4 * maxArity);
-  gammaPows.forEach((g, j) => gammaWords.set(g, 4 * j));
   const zeros = new Uint32Array(S);
   const av = aux.values;
+  const blockCols = groups.length + 1; // extension columns per repetition
   forEachChunk(program, env, ({ start, len, nodeValues }) => {
-    for (let k = 0; k < K; k++) {
-      const fields = fieldRoots[k].map((r) => nodeValues[program.roots[r]]);
-      messageLanes(fields, gammaWords, reduce(interactions[k].bus), alpha, messages, k * len, KS, len);
+    const fields = fieldRoots.map((rs) => rs.map((root) => nodeValues[program.roots[root]]));
+    for (let r = 0; r < repetitions; r++) {
+      for (let k = 0; k < K; k++) {
+        messageLanes(fields[k], gammaWords[r], reduce(interactions[k].bus), alphas[r], messages, k * len, KS, len);
+      }
+      // Zero only if α_r equals some message: probability ≤ (rows × interactions)/|F_p^4| per proof.
+      if (!extBatchInverseLanes(messages, K * len, KS, scratch)) {
+        throw new RangeError('LogUp: a message is zero (the challenge α collided with a message)');
+      }
+      groups.forEach((g, col) => {
+        const [k1, k2] = g;
+        const m1 = nodeValues[program.roots[multRoot[k1]]];
+        // A single interaction pairs with multiplicity 0 (an all-zero chunk-sized lane array).
+        const m2 = k2 === undefined ? zeros : nodeValues[program.roots[multRoot[k2]]];
+        fractionSumLanes(m1, k1 * len, m2, (k2 ?? k1) * len, messages, KS, av, 4 * (r * blockCols + col) * n + start, n, len);
+      });
     }
-    // Zero only if α equals some message: probability ≤ (rows × interactions)/|F_p^4| per proof.
-    if (!extBatchInverseLanes(messages, K * len, KS, scratch)) {
-      throw new RangeError('LogUp: a message is zero (the challenge α collided with a message)');
-    }
-    groups.forEach((g, col) => {
-      const [k1, k2] = g;
-      const m1 = nodeValues[program.roots[multRoot[k1]]];
-      // A single interaction pairs with multiplicity 0 (an all-zero chunk-sized lane array).
-      const m2 = k2 === undefined ? zeros : nodeValues[program.roots[multRoot[k2]]];
-      fractionSumLanes(m1, k1 * len, m2, (k2 ?? k1) * len, messages, KS, av, 4 * col * n + start, n, len);
-    });
   });
-  // Running sum s over rows, coordinate by coordinate: s_i = s_{i−1} + Σ_g h_g(i).
-  const sumCol = groups.length;
+  const claimedSums: Ext4[] = [];
+  for (let r = 0; r < repetitions; r++) claimedSums.push(runningSum(av, r * blockCols, groups.length, n));
+  return { aux, claimedSums };
+}
+
+/**
+ * Fills the running-sum column base + G from the G group columns before it, coordinate by coordinate:
+ * s_i = s_{i−1} + Σ_g h_g(i); returns s_{n−1}, the claimed sum.
+ */
+function runningSum(av: Uint32Array, base: number, G: number, n: number): Ext4 {
   const claimedSum: number[] = [];
   for (let c = 0; c < 4; c++) {
-    const s = av.subarray((4 * sumCol + c) * n, (4 * sumCol + c + 1) * n);
-    for (let g = 0; g < groups.length; g++) {
-      const h = av.subarray((4 * g + c) * n, (4 * g + c + 1) * n);
+    const s = av.subarray((4 * (base + G) + c) * n, (4 * (base + G) + c + 1) * n);
+    for (let g = 0; g < G; g++) {
+      const h = av.subarray((4 * (base + g) + c) * n, (4 * (base + g) + c + 1) * n);
       for (let i = 0; i < n; i++) {
         const x = s[i] + h[i] - P;
         s[i] = x + ((x >> 31) & P);
@@ -212,7 +236,7 @@ export function generateAuxTrace(interactions: readonly Interaction[], groups: r
     }
     claimedSum.push(acc);
   }
-  return { aux, claimedSum: [claimedSum[0], claimedSum[1], claimedSum[2], claimedSum[3]] };
+  return [claimedSum[0], claimedSum[1], claimedSum[2], claimedSum[3]];
 }
 
 /**

@@ -22,9 +22,11 @@ export interface MerkleTree {
   readonly root: Digest;
   readonly matrices: readonly Matrix[];
   readonly logMaxHeight: number;
+  /** The lowest level kept (≤ FUSED_LEVELS): below it an opening rehashes the rows of the queried subtree. */
+  readonly storedFrom: number;
   /**
-   * levels[l - 1] holds the 2^(logMaxHeight − l) digests of level l ≥ 1, node i at bytes [32i, 32i + 32).
-   * Leaf digests (level 0) are not kept: an opening recomputes the one sibling leaf it needs from the rows.
+   * levels[l − storedFrom] holds the 2^(logMaxHeight − l) digests of level l ≥ storedFrom, node i at bytes
+   * [32i, 32i + 32). Levels 0 … storedFrom − 1, nearly all of a tall tree's digests, are never materialized.
    */
   readonly levels: readonly Uint8Array[];
 }
@@ -50,8 +52,11 @@ export interface MerkleMultiOpening {
 export interface TreeHasher {
   /** hashLeaf of row i of the given same-height matrices concatenated, for every row i. */
   leafDigests(matrices: readonly Matrix[], height: number): Uint8Array;
-  /** compressPairs(leafDigests(matrices, height)), height ≥ 2; a kernel can skip materializing the leaves. */
-  leafPairDigests(matrices: readonly Matrix[], height: number): Uint8Array;
+  /**
+   * compressPairs applied `levels` ≥ 1 times to leafDigests(matrices, height), 2^levels dividing height: a kernel
+   * can skip materializing the levels below.
+   */
+  subtreeDigests(matrices: readonly Matrix[], height: number, levels: number): Uint8Array;
   /** out[i] = hashNode(children[2i], children[2i + 1]). */
   compressPairs(children: Uint8Array): Uint8Array;
   /** nodes[i] = hashNode(nodes[i], injected[i]), in place. */
@@ -84,8 +89,10 @@ export const referenceTreeHasher: TreeHasher = {
     for (let i = 0; i < height; i++) out.set(hashLeaf(concatRow(matrices, i, buf)), i * DIGEST_BYTES);
     return out;
   },
-  leafPairDigests(matrices, height) {
-    return this.compressPairs(this.leafDigests(matrices, height));
+  subtreeDigests(matrices, height, levels) {
+    let digests = this.leafDigests(matrices, height);
+    for (let l = 0; l < levels; l++) digests = this.compressPairs(digests);
+    return digests;
   },
   compressPairs(children) {
     const count = children.length / (2 * DIGEST_BYTES);
@@ -107,7 +114,14 @@ export function merkleCommit(matrices: Matrix[]): MerkleTree {
   return merkleCommitWith(matrices, fastTreeHasher() ?? referenceTreeHasher);
 }
 
-export function merkleCommitWith(matrices: readonly Matrix[], hasher: TreeHasher): MerkleTree {
+/**
+ * Tree levels hashed in one pass over the rows and not kept (the hasher's subtreeDigests): 2^6-row subtrees, so
+ * a 2^22-row tree keeps 4 MiB of digests instead of 128 MiB, and an opening rehashes 64 rows per queried block.
+ */
+export const FUSED_LEVELS = 6;
+
+/** `fuseLevels`: the most levels hashed in one pass (fewer below a level where a smaller matrix is injected). */
+export function merkleCommitWith(matrices: readonly Matrix[], hasher: TreeHasher, fuseLevels = FUSED_LEVELS): MerkleTree {
   if (matrices.length === 0) throw new RangeError('merkleCommit: no matrices to commit');
   const logHeights = matrices.map((m, i) => {
     if (m.values.length !== m.width * m.height) throw new RangeError(`merkleCommit: matrix ${i} has ${m.values.length} values for ${m.width}×${m.height}`);
@@ -115,19 +129,52 @@ export function merkleCommitWith(matrices: readonly Matrix[], hasher: TreeHasher
   });
   const { logMax, byLevel } = groupByLevel(logHeights);
   const pick = (l: number) => byLevel[l].map((m) => matrices[m]);
-  let current = logMax === 0 ? hasher.leafDigests(pick(0), 1) : hasher.leafPairDigests(pick(0), 1 << logMax);
-  const levels: Uint8Array[] = [];
-  for (let l = 1; l <= logMax; l++) {
-    if (l > 1) current = hasher.compressPairs(current);
-    if (byLevel[l].length > 0) hasher.injectInPlace(current, hasher.leafDigests(pick(l), 1 << (logMax - l)));
+  // Fused levels must not receive injections, except the top one (injected after the pass, as any level).
+  let storedFrom = Math.min(fuseLevels, logMax);
+  for (let l = 1; l < storedFrom; l++) if (byLevel[l].length > 0) storedFrom = l;
+  const inject = (digests: Uint8Array, l: number) => {
+    if (l > 0 && byLevel[l].length > 0) hasher.injectInPlace(digests, hasher.leafDigests(pick(l), 1 << (logMax - l)));
+  };
+  let current = storedFrom === 0 ? hasher.leafDigests(pick(0), 1 << logMax) : hasher.subtreeDigests(pick(0), 1 << logMax, storedFrom);
+  inject(current, storedFrom);
+  const levels: Uint8Array[] = [current];
+  for (let l = storedFrom + 1; l <= logMax; l++) {
+    current = hasher.compressPairs(current);
+    inject(current, l);
     levels.push(current);
   }
-  return { root: digestAt(current, 0), matrices: [...matrices], logMaxHeight: logMax, levels };
+  return { root: digestAt(current, 0), matrices: [...matrices], logMaxHeight: logMax, storedFrom, levels };
 }
 
-/** The digest at (level, position), recomputing a leaf digest from the rows at level 0. */
-function nodeDigest(tree: MerkleTree, level: number, position: number): Digest {
-  if (level > 0) return digestAt(tree.levels[level - 1], position);
+/** Rows [r0, r0 + count) of a matrix, as a matrix. */
+function rowSlice(m: Matrix, r0: number, count: number): Matrix {
+  const values = new Uint32Array(m.width * count);
+  for (let c = 0; c < m.width; c++) values.set(m.values.subarray(c * m.height + r0, c * m.height + r0 + count), c * count);
+  return { width: m.width, height: count, values };
+}
+
+/**
+ * The unstored levels 1 … storedFrom − 1 of subtree `block` (rows [block·2^s, (block + 1)·2^s), s = storedFrom),
+ * rebuilt from the tallest matrices' rows (no smaller matrix is injected there), once per block per opening.
+ */
+function subtreeOf(tree: MerkleTree, block: number, cache: Map<number, MerkleTree>): MerkleTree {
+  let sub = cache.get(block);
+  if (sub === undefined) {
+    const size = 1 << tree.storedFrom;
+    const tallest = tree.matrices.filter((m) => m.height === 1 << tree.logMaxHeight);
+    sub = merkleCommitWith(tallest.map((m) => rowSlice(m, block * size, size)), fastTreeHasher() ?? referenceTreeHasher, 1);
+    cache.set(block, sub);
+  }
+  return sub;
+}
+
+/** The digest at (level, position), recomputing leaf digests and fused levels from the rows. */
+function nodeDigest(tree: MerkleTree, level: number, position: number, cache: Map<number, MerkleTree>): Digest {
+  if (level >= tree.storedFrom) return digestAt(tree.levels[level - tree.storedFrom], position);
+  if (level > 0) {
+    const shift = tree.storedFrom - level;
+    return digestAt(subtreeOf(tree, position >> shift, cache).levels[level - 1], position & ((1 << shift) - 1));
+  }
   const tallest = tree.matrices.filter((m) => m.height === 1 << tree.logMaxHeight);
   return hashLeaf(concatRow(tallest, position, new Uint32Array(tallest.reduce((s, m) => s + m.width, 0))));
 }
@@ -148,7 +195,8 @@ function checkIndex(tree: MerkleTree, index: number): void {
 export function merkleOpen(tree: MerkleTree, index: number): MerkleOpening {
   checkIndex(tree, index);
   const siblings: Digest[] = [];
-  for (let l = 0; l < tree.logMaxHeight; l++) siblings.push(nodeDigest(tree, l, (index >> l) ^ 1));
+  const cache = new Map<number, MerkleTree>();
+  for (let l = 0; l < tree.logMaxHeight; l++) siblings.push(nodeDigest(tree, l, (index >> l) ^ 1, cache));
   return { rows: openRows(tree, index), siblings };
 }
 
@@ -158,12 +206,13 @@ const sortedUnique = (xs: readonly number[]): number[] => [...new Set(xs)].sort(
 export function merkleOpenMany(tree: MerkleTree, indices: number[]): MerkleMultiOpening {
   indices.forEach((i) => checkIndex(tree, i));
   const nodes: Digest[] = [];
+  const cache = new Map<number, MerkleTree>();
   let known = sortedUnique(indices);
   for (let l = 0; l < tree.logMaxHeight; l++) {
     for (let k = 0; k < known.length; k++) {
       const pos = known[k];
       if ((pos & 1) === 0 && known[k + 1] === pos + 1) k++; // both children known: the verifier computes the parent
-      else nodes.push(nodeDigest(tree, l, pos ^ 1));
+      else nodes.push(nodeDigest(tree, l, pos ^ 1, cache));
     }
     known = sortedUnique(known.map((p) => p >> 1));
   }

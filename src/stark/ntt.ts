@@ -22,6 +22,15 @@ export function intt(values: Uint32Array): void {
   else reference.referenceIntt(values);
 }
 
+/** In place: evaluations on H_n in bit-reversed order → coefficients (natural order). */
+export function inttBitReversed(values: Uint32Array): void {
+  if (useKernel) kernel.inttBitReversed(values);
+  else {
+    reference.bitReversePermute(values);
+    reference.referenceIntt(values);
+  }
+}
+
 /**
  * Evaluations on H_n (natural order) → evaluations on shift·H_N, N = n·2^logBlowup, rows bit-reversed:
  * row i = f(shift·ω_N^bitrev_N(i)). Returns a new matrix; the input is not modified. shift defaults to GENERATOR.

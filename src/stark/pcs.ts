@@ -224,8 +224,8 @@ export function pcsProveOpenings(rounds: PcsOpenRound[], values: OpenedValues[],
         });
       }));
       const codeword = openingScratch.take(4 << logHeight);
-      reducedOpening(terms, logHeight, logBlowup, GENERATOR, codeword, openingScratch);
-      return { logHeight, values: codeword };
+      const coefficients = reducedOpening(terms, logHeight, logBlowup, GENERATOR, codeword, openingScratch) ?? undefined;
+      return { logHeight, values: codeword, coefficients };
     });
 
     // 4. FRI, then open every round at the query indices.

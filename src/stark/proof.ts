@@ -22,8 +22,11 @@ export interface Proof {
   readonly mainRoot: Digest;
   /** Present iff some table has interactions. */
   readonly auxRoot: Digest | null;
-  /** One per table with interactions, in table order. */
-  readonly claimedSums: readonly Ext4[];
+  /**
+   * Per table with interactions (table order), one claimed sum per LogUp repetition; the number of
+   * repetitions is the verifying key's `params.lookupRepetitions`.
+   */
+  readonly claimedSums: readonly (readonly Ext4[])[];
   readonly quotientRoot: Digest;
   /** Per PCS round ([prep], main, [aux], quotient): [matrix][point][column]. */
   readonly openedValues: readonly OpenedValues[];
@@ -37,7 +40,7 @@ export function writeProof(proof: Proof): Uint8Array {
   for (const h of proof.logHeights) w.u32(h);
   w.bytes(proof.mainRoot);
   if (proof.auxRoot !== null) w.bytes(proof.auxRoot);
-  for (const s of proof.claimedSums) w.ext(s);
+  for (const sums of proof.claimedSums) for (const s of sums) w.ext(s);
   w.bytes(proof.quotientRoot);
   for (const round of proof.openedValues) for (const mat of round) for (const point of mat) for (const v of point) w.ext(v);
   writePcsProof(w, proof.pcsProof);
@@ -58,7 +61,9 @@ export function readProof(bytes: Uint8Array, vk: VerifyingKey): Proof {
   const mainRoot = r.bytes(DIGEST_BYTES, 'main root');
   const aux = auxTables(vk);
   const auxRoot = aux.length > 0 ? r.bytes(DIGEST_BYTES, 'aux root') : null;
-  const claimedSums = aux.map((t) => r.ext(`${vk.tables[t].name} claimed sum`));
+  // R per aux table, R fixed by the key (never read from the proof).
+  const claimedSums = aux.map((t) =>
+    Array.from({ length: vk.params.lookupRepetitions }, (_, rep) => r.ext(`${vk.tables[t].name} claimed sum ${rep}`)));
   const quotientRoot = r.bytes(DIGEST_BYTES, 'quotient root');
   const shapes = roundShapes(vk);
   const openedValues = shapes.map((s, round) =>

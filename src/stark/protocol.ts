@@ -26,6 +26,20 @@ export const LABELS = {
   zeta: 'zeta',
 } as const;
 
+/**
+ * The LogUp challenges [α_0, γ_0, α_1, γ_1, …], R pairs in the order `logupChallenge` (expr.ts) indexes
+ * them, each drawn under its own label (`logup-alpha-r`, `logup-gamma-r`). Soundness: every pair is a fresh
+ * draw from the same transcript state plus the previous draws' frames, so the R Schwartz–Zippel tests are
+ * independent and a false multiset passes all of them with probability ≤ (D/|F_p^4|)^R (security.ts).
+ */
+export function sampleLogupChallenges(transcript: Transcript, repetitions: number): Ext4[] {
+  const out: Ext4[] = [];
+  for (let r = 0; r < repetitions; r++) {
+    out.push(transcript.sampleExt(`${LABELS.logupAlpha}-${r}`), transcript.sampleExt(`${LABELS.logupGamma}-${r}`));
+  }
+  return out;
+}
+
 /** The public values of all tables, in table order (each count is fixed by the verifying key). */
 export function absorbPublicValues(transcript: Transcript, publicValues: readonly (readonly number[])[]): void {
   transcript.absorbU32s(LABELS.publicValues, publicValues.flat());

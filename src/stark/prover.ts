@@ -6,9 +6,9 @@
 import { InputError } from './errors.ts';
 import type { Ext4 } from './field/ext4.ts';
 import { P } from './field/babybear.ts';
-import { absorbFriParams, type FriParams } from './fri/params.ts';
 import type { ProvingKey } from './keys.ts';
 import { MIN_LOG_HEIGHT } from './keys.ts';
+import { absorbParams, type StarkParams } from './params.ts';
 import { generateAuxTrace } from './lookup.ts';
 import { isPowerOfTwo, log2Exact, matrix, type Matrix } from './matrix.ts';
 import { cosetInterpolateInPlace } from './ntt.ts';
@@ -16,7 +16,7 @@ import { BufferPool } from './fri/pool.ts';
 import { pcsCommit, pcsCommitCoeffs, pcsOpen, pcsRelease, type PcsCommitment, type PcsOpenRound } from './pcs.ts';
 import type { Proof } from './proof.ts';
 import {
-  LABELS, PROTOCOL_LABEL, absorbPublicValues, auxTables, localAndNext, prepTables, sampleZeta,
+  LABELS, PROTOCOL_LABEL, absorbPublicValues, auxTables, localAndNext, prepTables, sampleLogupChallenges, sampleZeta,
 } from './protocol.ts';
 import { Transcript } from './transcript.ts';
 import { evaluateQuotient } from './builders/quotient.ts';
@@ -39,13 +39,14 @@ function memo<T>(f: (key: number) => T): (key: number) => T {
   };
 }
 
-function sameParams(a: FriParams, b: FriParams): boolean {
+function sameParams(a: StarkParams, b: StarkParams): boolean {
   return a.logBlowup === b.logBlowup && a.numQueries === b.numQueries && a.queryPowBits === b.queryPowBits
-    && a.logFinalPolyLen === b.logFinalPolyLen && a.logFoldingArity === b.logFoldingArity;
+    && a.logFinalPolyLen === b.logFinalPolyLen && a.logFoldingArity === b.logFoldingArity
+    && a.lookupRepetitions === b.lookupRepetitions;
 }
 
 /** Step 0: the inputs have the shape the proving key fixes (a caller's bug otherwise: InputError). */
-function checkInputs(pk: ProvingKey, traces: readonly Matrix[], publicValues: readonly (readonly number[])[], params: FriParams): number[] {
+function checkInputs(pk: ProvingKey, traces: readonly Matrix[], publicValues: readonly (readonly number[])[], params: StarkParams): number[] {
   const { vk } = pk;
   if (!sameParams(params, vk.params)) throw new InputError('invalid-parameters', 'params differ from those the keys were set up with');
   if (traces.length !== vk.tables.length) throw new InputError('trace-shape-mismatch', `expected ${vk.tables.length} traces, got ${traces.length}`);
@@ -75,7 +76,7 @@ function checkInputs(pk: ProvingKey, traces: readonly Matrix[], publicValues: re
   });
 }
 
-export function prove(pk: ProvingKey, traces: readonly Matrix[], publicValues: readonly (readonly number[])[], params: FriParams = pk.vk.params): Proof {
+export function prove(pk: ProvingKey, traces: readonly Matrix[], publicValues: readonly (readonly number[])[], params: StarkParams = pk.vk.params): Proof {
   const { vk } = pk;
   // 0. inputs
   const logHeights = checkInputs(pk, traces, publicValues, params);
@@ -84,7 +85,7 @@ export function prove(pk: ProvingKey, traces: readonly Matrix[], publicValues: r
 
   // 1. transcript: label, parameters, verifying key, public values, table heights
   const transcript = new Transcript(PROTOCOL_LABEL);
-  absorbFriParams(transcript, params);
+  absorbParams(transcript, params);
   transcript.absorbDigest(LABELS.vkDigest, vk.digest);
   absorbPublicValues(transcript, publicValues);
   transcript.absorbU32s(LABELS.logHeights, logHeights);
@@ -93,14 +94,16 @@ export function prove(pk: ProvingKey, traces: readonly Matrix[], publicValues: r
   const main = pcsCommit([...traces], params);
   transcript.absorbDigest(LABELS.mainRoot, main.root);
 
-  // 3–4. LogUp challenges, auxiliary traces, claimed sums
+  // 3–4. LogUp challenges, auxiliary traces, claimed sums: R = lookupRepetitions of each (one aux matrix per
+  //      table holds the R column blocks; R claimed sums per table)
   let aux: PcsCommitment | null = null;
   const challenges: Ext4[] = [];
-  const claimedSums: Ext4[] = [];
+  const claimedSums: Ext4[][] = [];
   const auxLdeOf = new Map<number, Matrix>();
   if (auxIdx.length > 0) {
-    // Soundness: a wrong multiset passes with probability ≤ (Σ height·interactions·(arity+1))/|F_p^4| (security.ts).
-    challenges.push(transcript.sampleExt(LABELS.logupAlpha), transcript.sampleExt(LABELS.logupGamma));
+    // Soundness: a wrong multiset passes all R independent draws with probability
+    // ≤ ((Σ height·interactions·(arity+1))/|F_p^4|)^R (security.ts).
+    challenges.push(...sampleLogupChallenges(transcript, params.lookupRepetitions));
     // Tables of equal height share their row indexing and selectors.
     const traceDomain = memo((logN: number) => ({ nextRow: traceNextRows(1 << logN), selectors: traceSelectors(logN) }));
     const auxTraces = auxIdx.map((t) => {
@@ -109,16 +112,16 @@ export function prove(pk: ProvingKey, traces: readonly Matrix[], publicValues: r
       const env: RowEnv = {
         length: n, main: traces[t], prep: pk.preprocessedMatrices[t] ?? null, aux: null,
         ...traceDomain(logHeights[t]),
-        publicValues: publicValues[t], challenges, claimedSum: [0, 0, 0, 0],
+        publicValues: publicValues[t], challenges, claimedSums: [],
       };
-      const { aux: auxTrace, claimedSum } = generateAuxTrace(sys.interactions, sys.groups, env);
-      claimedSums.push(claimedSum);
+      const { aux: auxTrace, claimedSums: sums } = generateAuxTrace(sys.interactions, sys.groups, sys.lookupRepetitions, env);
+      claimedSums.push(sums);
       return auxTrace;
     });
     aux = pcsCommit(auxTraces, params);
     auxIdx.forEach((t, j) => auxLdeOf.set(t, aux!.ldes[j]));
     transcript.absorbDigest(LABELS.auxRoot, aux.root);
-    transcript.absorbExts(LABELS.claimedSums, claimedSums);
+    transcript.absorbExts(LABELS.claimedSums, claimedSums.flat());
   }
 
   // 5. constraint-combination challenge. Soundness: ≤ numConstraints/|F_p^4| (ALI).
@@ -135,7 +138,7 @@ export function prove(pk: ProvingKey, traces: readonly Matrix[], publicValues: r
       const env: RowEnv = {
         length: dom.length, main: main.ldes[t], prep: prepLdeOf.get(t) ?? null, aux: auxLdeOf.get(t) ?? null,
         nextRow: dom.nextRow, selectors: dom.selectors, publicValues: publicValues[t], challenges,
-        claimedSum: claimedSumOf.get(t) ?? [0, 0, 0, 0],
+        claimedSums: claimedSumOf.get(t) ?? [],
       };
       const coeffs = evaluateQuotient(sys.program, env, alpha, dom.zhInverse, quotientScratch.take(4 * dom.length));
       cosetInterpolateInPlace(coeffs);

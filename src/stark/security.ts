@@ -1,19 +1,18 @@
 /**
- * Security level of a FRI parameter set, in bits (docs/security.md derives every term).
+ * Security level of a STARK parameter set, in bits (docs/security.md derives every term).
  * Conjectured: Winterfell `air/src/proof/security.rs`, a modification of ethSTARK (eprint 2021/582) Eq. (19).
  * Proven: unique-decoding regime, round-by-round, after Theorem 3 of eprint 2024/1553 (as Winterfell
  * computes it) with the query term as SP1 v6 sizes it. Target: 100 bits for traces up to 2^20 rows.
  */
 import { P, TWO_ADICITY } from './field/babybear.ts';
 import { VerifyError } from './errors.ts';
-import { validateFriParams } from './fri/params.ts';
-import type { FriParams } from './fri/params.ts';
+import { validateParams, type StarkParams } from './params.ts';
 
 /** What the formulas need besides the parameters; the verifier fills it from its verifying key. */
 export interface SecurityContext {
   /** log2 of the tallest table's height n; the largest LDE domain is N = n·2^logBlowup. */
   readonly logTraceHeight: number;
-  /** Degree of the extension challenges are drawn from (4: |EF| = p^4 ≈ 2^123.75). */
+  /** Degree of the extension challenges are drawn from (4: |EF| = p^4 ≈ 2^123.63). */
   readonly extensionDegree: number;
   /** Largest constraint degree d (DEEP-ALI term). */
   readonly maxConstraintDegree: number;
@@ -30,14 +29,15 @@ export interface SecurityContext {
   readonly hashCollisionBits: number;
 }
 
-/** Contribution of each parameter, in words; `satisfies` makes a new FriParams field break the build here. */
+/** Contribution of each parameter, in words; `satisfies` makes a new StarkParams field break the build here. */
 export const PARAM_SECURITY_ROLE = {
   logBlowup: 'per-query bits (logBlowup conjectured, −log2((1+ρ)/2) proven); enters N in every field term',
   numQueries: 'multiplies the per-query bits',
   queryPowBits: 'added to the query term (conjectured: only once queries alone reach 80 bits)',
   logFinalPolyLen: 'none: the coefficients sent are the degree bound (no field term)',
   logFoldingArity: 'proven per-round folding error (arity − 1)·N/|EF|',
-} as const satisfies Record<keyof FriParams, string>;
+  lookupRepetitions: 'multiplies the proven LogUp term: R independent (α, γ) give (D/|EF|)^R',
+} as const satisfies Record<keyof StarkParams, string>;
 
 const GRINDING_CONTRIBUTION_FLOOR = 80; // Winterfell: grinding counts only for otherwise adequate proofs
 
@@ -61,8 +61,8 @@ function checkContext(ctx: SecurityContext): void {
  * ethSTARK-style conjectured bits (Winterfell): min(min(field, query) − 1, hash), with
  * field = log2|EF| − log2 N and query = numQueries·logBlowup (+ queryPowBits once ≥ 80).
  */
-export function conjecturedSecurityBits(params: FriParams, ctx: SecurityContext): number {
-  validateFriParams(params);
+export function conjecturedSecurityBits(params: StarkParams, ctx: SecurityContext): number {
+  validateParams(params);
   checkContext(ctx);
   const { logBlowup, numQueries, queryPowBits } = params;
   const logLde = ctx.logTraceHeight + logBlowup;
@@ -78,7 +78,10 @@ export interface ProvenSecurityTerms {
   query: number;
   /** ALI: constraints combined with powers of α, a polynomial of degree numConstraints in α. */
   ali: number;
-  /** LogUp: Schwartz–Zippel over the cleared identity of degree lookupDegreeBound. */
+  /**
+   * LogUp: Schwartz–Zippel over the cleared identity of degree D = lookupDegreeBound, once per repetition with
+   * independent (α_r, γ_r): a false claim passes all R with probability (D/|EF|)^R, i.e. R·(log2|EF| − log2 D) bits.
+   */
   lookup: number;
   /** DEEP: (d·(n + k − 1) + (n − 1))/|EF| for k opening points. */
   deep: number;
@@ -90,8 +93,8 @@ export interface ProvenSecurityTerms {
   hash: number;
 }
 
-export function provenSecurityTerms(params: FriParams, ctx: SecurityContext): ProvenSecurityTerms {
-  validateFriParams(params);
+export function provenSecurityTerms(params: StarkParams, ctx: SecurityContext): ProvenSecurityTerms {
+  validateParams(params);
   checkContext(ctx);
   const { logBlowup, numQueries, queryPowBits, logFoldingArity } = params;
   const extBits = extensionBits(ctx);
@@ -103,7 +106,7 @@ export function provenSecurityTerms(params: FriParams, ctx: SecurityContext): Pr
   return {
     query: numQueries * -Math.log2((1 + rho) / 2) + queryPowBits,
     ali: extBits - Math.log2(Math.max(1, ctx.numConstraints)),
-    lookup: ctx.lookupDegreeBound > 0 ? extBits - Math.log2(ctx.lookupDegreeBound) : Infinity,
+    lookup: ctx.lookupDegreeBound > 0 ? params.lookupRepetitions * (extBits - Math.log2(ctx.lookupDegreeBound)) : Infinity,
     deep: extBits - Math.log2(d * (n + k - 1) + (n - 1)),
     batching: extBits - logLde - 1,
     folding: extBits - Math.log2(2 ** logFoldingArity - 1) - logLde,
@@ -112,7 +115,7 @@ export function provenSecurityTerms(params: FriParams, ctx: SecurityContext): Pr
 }
 
 /** Proven bits in the unique-decoding regime: the minimum over `provenSecurityTerms`, floored. */
-export function provenSecurityBits(params: FriParams, ctx: SecurityContext): number {
+export function provenSecurityBits(params: StarkParams, ctx: SecurityContext): number {
   return Math.floor(Math.min(...Object.values(provenSecurityTerms(params, ctx))));
 }
 
@@ -120,7 +123,7 @@ export function provenSecurityBits(params: FriParams, ctx: SecurityContext): num
  * The verifier's first check: the parameters it is handed must reach the caller's minimum (conjectured)
  * security. Nexus once shipped 3 queries (~8 bits); this refuses such parameters before any work.
  */
-export function assertAcceptableSecurity(params: FriParams, ctx: SecurityContext, minBits: number): void {
+export function assertAcceptableSecurity(params: StarkParams, ctx: SecurityContext, minBits: number): void {
   // `bits < NaN` (or null, or a negative bound) would accept anything: the minimum must be a real bound.
   if (typeof minBits !== 'number' || !(minBits >= 0)) {
     throw new VerifyError('invalid-parameters', `minimum security ${String(minBits)} must be a non-negative number of bits`);

@@ -7,14 +7,14 @@ import { VerifyError } from './errors.ts';
 import * as ext from './field/ext4.ts';
 import type { Ext4 } from './field/ext4.ts';
 import { P } from './field/babybear.ts';
-import { absorbFriParams } from './fri/params.ts';
 import { DIGEST_BYTES, digestEquals } from './hash.ts';
 import { MIN_LOG_HEIGHT, assertVerifyingKeyConsistent, type VerifyingKey } from './keys.ts';
+import { absorbParams } from './params.ts';
 import { pcsVerify, type PcsVerifyRound } from './pcs.ts';
 import type { Proof } from './proof.ts';
 import {
   LABELS, PROTOCOL_LABEL, absorbPublicValues, auxTables, localAndNext, prepTables, recombineExt, roundDims,
-  roundShapes, sampleZeta, securityContext, totalInteractions, type RoundShape,
+  roundShapes, sampleLogupChallenges, sampleZeta, securityContext, totalInteractions, type RoundShape,
 } from './protocol.ts';
 import { assertAcceptableSecurity } from './security.ts';
 import { Transcript } from './transcript.ts';
@@ -54,9 +54,14 @@ function checkShape(vk: VerifyingKey, proof: Proof): void {
   }
   const numAux = auxTables(vk).length;
   if ((proof.auxRoot !== null) !== numAux > 0) throw shapeError(`aux root ${numAux > 0 ? 'missing' : 'unexpected'}`);
-  if (!isArrayOf(proof.claimedSums, numAux)) throw shapeError(`expected ${numAux} claimed sums`);
-  proof.claimedSums.forEach((s, i) => {
-    if (!isExt(s)) throw shapeError(`claimed sum ${i} is not a canonical extension element`);
+  // R claimed sums per aux table, R from the key's parameters: a proof cannot choose how many buses it balances.
+  const R = vk.params.lookupRepetitions;
+  if (!isArrayOf(proof.claimedSums, numAux)) throw shapeError(`expected claimed sums for ${numAux} tables`);
+  proof.claimedSums.forEach((sums, i) => {
+    if (!isArrayOf(sums, R)) throw shapeError(`expected ${R} claimed sums (one per LogUp repetition) for aux table ${i}`);
+    sums.forEach((s, r) => {
+      if (!isExt(s)) throw shapeError(`claimed sum ${r} of aux table ${i} is not a canonical extension element`);
+    });
   });
   const shapes = roundShapes(vk);
   if (!isArrayOf(proof.openedValues, shapes.length)) throw shapeError(`expected ${shapes.length} opening rounds`);
@@ -117,7 +122,7 @@ export function verify(
 
   // 1. transcript: label, parameters, verifying key, public values, table heights
   const transcript = new Transcript(PROTOCOL_LABEL);
-  absorbFriParams(transcript, params);
+  absorbParams(transcript, params);
   transcript.absorbDigest(LABELS.vkDigest, vk.digest);
   absorbPublicValues(transcript, publicValues);
   transcript.absorbU32s(LABELS.logHeights, logHeights);
@@ -125,15 +130,21 @@ export function verify(
   // 2. main commitment
   transcript.absorbDigest(LABELS.mainRoot, proof.mainRoot);
 
-  // 3–4. LogUp challenges, aux commitment, claimed sums; the buses balance iff the sums add to zero
+  // 3–4. LogUp challenges, aux commitment, claimed sums; the buses balance iff, in EVERY repetition r, the
+  //      tables' claimed sums add to zero (each repetition is its own Schwartz–Zippel test: checking only
+  //      some of them, or their total, would give back the amplification)
   const auxIdx = auxTables(vk);
   const challenges: Ext4[] = [];
   if (auxIdx.length > 0) {
-    challenges.push(transcript.sampleExt(LABELS.logupAlpha), transcript.sampleExt(LABELS.logupGamma));
+    challenges.push(...sampleLogupChallenges(transcript, params.lookupRepetitions));
     transcript.absorbDigest(LABELS.auxRoot, proof.auxRoot!);
-    transcript.absorbExts(LABELS.claimedSums, proof.claimedSums);
-    const total = proof.claimedSums.reduce<Ext4>((acc, s) => ext.add(acc, s), ext.ZERO);
-    if (!ext.isZero(total)) throw new VerifyError('bus-imbalance', `the tables' claimed LogUp sums add up to [${total.join(', ')}], not 0`);
+    transcript.absorbExts(LABELS.claimedSums, proof.claimedSums.flat());
+    for (let r = 0; r < params.lookupRepetitions; r++) {
+      const total = proof.claimedSums.reduce<Ext4>((acc, sums) => ext.add(acc, sums[r]), ext.ZERO);
+      if (!ext.isZero(total)) {
+        throw new VerifyError('bus-imbalance', `the tables' claimed LogUp sums of repetition ${r} add up to [${total.join(', ')}], not 0`);
+      }
+    }
   }
 
   // 5. constraint-combination challenge
@@ -168,7 +179,7 @@ export function verify(
       selectors,
       publicValues: publicValues[t],
       challenges,
-      claimedSum: a >= 0 ? proof.claimedSums[a] : ext.ZERO,
+      claimedSums: a >= 0 ? proof.claimedSums[a] : [],
     });
     const constraintsAtZeta = combineConstraints(values, alpha);
     const chunks = recombineExt(proof.openedValues[quotientRound][t][0], 1 << sys.logQuotientChunks);

@@ -3,7 +3,7 @@
 import type { Air, AirBuilder } from '../../src/stark/air.ts';
 import { add, mul } from '../../src/stark/field/babybear.ts';
 import { fromRows, matrix, type Matrix } from '../../src/stark/matrix.ts';
-import { TEST_PARAMS_INSECURE, type FriParams } from '../../src/stark/fri/params.ts';
+import { TEST_PARAMS_INSECURE, type StarkParams } from '../../src/stark/params.ts';
 import { setup } from '../../src/stark/keys.ts';
 import { prove } from '../../src/stark/prover.ts';
 
@@ -208,11 +208,14 @@ export function benchmarkSystem(logN: number): TestSystem {
 }
 
 /** Setup and an honest (or, with a corrupted trace, malicious) proof; the prover itself checks nothing. */
-export function proveSystem(sys: TestSystem, params: FriParams = TEST_PARAMS_INSECURE) {
+export function proveSystem(sys: TestSystem, params: StarkParams = TEST_PARAMS_INSECURE) {
   const { provingKey, verifyingKey } = setup(sys.airs, sys.preprocessed, params);
   const proof = prove(provingKey, sys.traces, sys.publicValues);
   return { provingKey, verifyingKey, proof };
 }
+
+/** TEST_PARAMS_INSECURE with two LogUp repetitions (PROVEN_PARAMS' count): as insecure, as fast. */
+export const TEST_PARAMS_TWO_REPETITIONS: StarkParams = Object.freeze({ ...TEST_PARAMS_INSECURE, lookupRepetitions: 2 });
 
 /** TEST parameters are insecure by design: tests that exercise soundness logic lower the minimum explicitly. */
 export const TEST_VERIFY_OPTIONS = { minSecurityBits: 0 } as const;

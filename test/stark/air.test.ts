@@ -1,14 +1,14 @@
 // The AIR layer without the protocol: symbolic degrees, the debug checker, LogUp's auxiliary trace and the
 // vectorized quotient evaluator against the verifier's per-point evaluator.
 import { describe, expect, it } from 'vitest';
-import { buildTableSystem } from '../../src/stark/constraint-system.ts';
+import { buildTableSystem, programDigest } from '../../src/stark/constraint-system.ts';
 import { debugCheck, type DebugTable } from '../../src/stark/builders/debug.ts';
 import { forEachChunk, type RowEnv } from '../../src/stark/builders/rows.ts';
 import { traceNextRows, traceSelectors, quotientDomain } from '../../src/stark/builders/selectors.ts';
 import { evaluateQuotient } from '../../src/stark/builders/quotient.ts';
 import { combineConstraints, evaluateAtPoint } from '../../src/stark/builders/ood.ts';
 import { generateAuxTrace, packInteractions } from '../../src/stark/lookup.ts';
-import { Expr, flatten } from '../../src/stark/expr.ts';
+import { Expr, OP_VAR, SOURCES, flatten } from '../../src/stark/expr.ts';
 import { InputError } from '../../src/stark/errors.ts';
 import * as ext from '../../src/stark/field/ext4.ts';
 import type { Ext4 } from '../../src/stark/field/ext4.ts';
@@ -21,7 +21,7 @@ import {
 
 function debugTables(sys: TestSystem): DebugTable[] {
   return sys.airs.map((air, i) => ({
-    system: buildTableSystem(air),
+    system: buildTableSystem(air, 1),
     main: sys.traces[i],
     prep: sys.preprocessed[i],
     publicValues: sys.publicValues[i],
@@ -41,14 +41,14 @@ function rng(seed: number) {
 
 describe('symbolic analysis', () => {
   it('computes degrees and quotient chunks', () => {
-    const fib = buildTableSystem(fibonacciSystem(3).airs[0]);
+    const fib = buildTableSystem(fibonacciSystem(3).airs[0], 1);
     expect(fib.maxDegree).toBe(2);
     expect(fib.logQuotientChunks).toBe(0);
     expect(fib.numUserConstraints).toBe(5);
-    const bench = buildTableSystem(benchmarkSystem(3).airs[0]);
+    const bench = buildTableSystem(benchmarkSystem(3).airs[0], 1);
     expect(bench.maxDegree).toBe(3);
     expect(bench.logQuotientChunks).toBe(1);
-    const range = buildTableSystem(rangeCheckSystem(3).airs[0]);
+    const range = buildTableSystem(rangeCheckSystem(3).airs[0], 1);
     // two degree-1 interactions pack into one column: h·d1·d2 has degree 3
     expect(range.groups).toEqual([[0, 1]]);
     expect(range.auxWidth).toBe(2);
@@ -59,20 +59,20 @@ describe('symbolic analysis', () => {
       name: 'too-high', mainWidth: 1, preprocessedWidth: 0, numPublicValues: 0,
       eval(b) { const [x] = b.main().local; b.whenTransition().assertZero(x.mul(x).mul(x)); },
     };
-    expect(() => buildTableSystem(air)).toThrow(expect.objectContaining({ code: 'constraint-degree-too-high' }));
+    expect(() => buildTableSystem(air, 1)).toThrow(expect.objectContaining({ code: 'constraint-degree-too-high' }));
   });
 
   it('gives different AIRs different constraint digests and equal AIRs equal ones', () => {
-    const a = buildTableSystem(fibonacciSystem(3).airs[0]);
-    const b = buildTableSystem(fibonacciSystem(3).airs[0]);
-    const c = buildTableSystem(benchmarkSystem(3).airs[0]);
+    const a = buildTableSystem(fibonacciSystem(3).airs[0], 1);
+    const b = buildTableSystem(fibonacciSystem(3).airs[0], 1);
+    const c = buildTableSystem(benchmarkSystem(3).airs[0], 1);
     expect(a.constraintDigest).toEqual(b.constraintDigest);
     expect(a.constraintDigest).not.toEqual(c.constraintDigest);
   });
 
   it('refuses an AIR that states nothing, with a typed error', () => {
     const air: Air = { name: 'x', mainWidth: 1, preprocessedWidth: 0, numPublicValues: 0, eval() {} };
-    expect(() => buildTableSystem(air)).toThrow(InputError);
+    expect(() => buildTableSystem(air, 1)).toThrow(InputError);
   });
 });
 
@@ -108,27 +108,31 @@ describe('debug checker', () => {
   });
 });
 
-function traceEnv(sys: TestSystem, t: number, aux: Matrix | null, challenges: Ext4[], claimedSum: Ext4): RowEnv {
+function traceEnv(sys: TestSystem, t: number, aux: Matrix | null, challenges: Ext4[], claimedSums: Ext4[]): RowEnv {
   const n = sys.traces[t].height;
   return {
     length: n, main: sys.traces[t], prep: sys.preprocessed[t] ?? null, aux,
     nextRow: traceNextRows(n), selectors: traceSelectors(log2Exact(n)),
-    publicValues: sys.publicValues[t], challenges, claimedSum,
+    publicValues: sys.publicValues[t], challenges, claimedSums,
   };
 }
 
 describe('LogUp auxiliary trace', () => {
-  const challenges: Ext4[] = [[5, 6, 7, 8], [9, 10, 11, 12]];
+  // [α_0, γ_0, α_1, γ_1]: the second repetition's pair is only read with 2 repetitions.
+  const challenges: Ext4[] = [[5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16], [17, 18, 19, 20]];
   it.each([
-    ['range check', rangeCheckSystem(5)],
-    ['permutation', permutationSystem(4)],
-  ] as const)('satisfies every constraint on the trace and balances (%s)', (_, sys) => {
-    let total: Ext4 = ext.ZERO;
+    ['range check', rangeCheckSystem(5), 1],
+    ['permutation', permutationSystem(4), 1],
+    ['range check', rangeCheckSystem(5), 2],
+    ['permutation', permutationSystem(4), 2],
+  ] as const)('satisfies every constraint on the trace and balances (%s, %i repetitions)', (_, sys, R) => {
+    const totals: Ext4[] = Array.from({ length: R }, () => ext.ZERO);
     sys.airs.forEach((air, t) => {
-      const system = buildTableSystem(air);
-      const { aux, claimedSum } = generateAuxTrace(system.interactions, system.groups, traceEnv(sys, t, null, challenges, ext.ZERO));
-      total = ext.add(total, claimedSum);
-      forEachChunk(system.program, traceEnv(sys, t, aux, challenges, claimedSum), ({ len, nodeValues, chunkSize }) => {
+      const system = buildTableSystem(air, R);
+      const { aux, claimedSums } = generateAuxTrace(system.interactions, system.groups, R, traceEnv(sys, t, null, challenges, []));
+      expect(claimedSums.length).toBe(system.interactions.length > 0 ? R : 0);
+      claimedSums.forEach((s, r) => (totals[r] = ext.add(totals[r], s)));
+      forEachChunk(system.program, traceEnv(sys, t, aux, challenges, claimedSums), ({ len, nodeValues, chunkSize }) => {
         system.program.roots.forEach((r, k) => {
           const lanes = system.program.nodes[r].isExt ? 4 : 1;
           for (let c = 0; c < lanes; c++) {
@@ -137,18 +141,37 @@ describe('LogUp auxiliary trace', () => {
         });
       });
     });
-    expect(total).toEqual(ext.ZERO);
+    totals.forEach((total) => expect(total).toEqual(ext.ZERO));
   });
 
-  it('does not balance when a multiplicity is off by one', () => {
+  it('does not balance in any repetition when a multiplicity is off by one', () => {
     const sys = rangeCheckSystem(5);
     sys.traces[1].values[7] += 1;
-    let total: Ext4 = ext.ZERO;
+    const totals: Ext4[] = [ext.ZERO, ext.ZERO];
     sys.airs.forEach((air, t) => {
-      const system = buildTableSystem(air);
-      total = ext.add(total, generateAuxTrace(system.interactions, system.groups, traceEnv(sys, t, null, challenges, ext.ZERO)).claimedSum);
+      const system = buildTableSystem(air, 2);
+      generateAuxTrace(system.interactions, system.groups, 2, traceEnv(sys, t, null, challenges, [])).claimedSums
+        .forEach((s, r) => (totals[r] = ext.add(totals[r], s)));
     });
-    expect(total).not.toEqual(ext.ZERO);
+    expect(totals[0]).not.toEqual(ext.ZERO);
+    expect(totals[1]).not.toEqual(ext.ZERO);
+  });
+
+  it('builds one block of constraints per repetition, on its own challenges, columns and claimed sum', () => {
+    const [one, two] = [1, 2].map((R) => buildTableSystem(rangeCheckSystem(3).airs[0], R));
+    const block = one.groups.length + 1;
+    expect(two.auxWidth).toBe(2 * block);
+    const lookupCount = one.constraints.length - one.numUserConstraints;
+    expect(two.constraints.length - two.numUserConstraints).toBe(2 * lookupCount);
+    const used = (sys: typeof one, source: string) =>
+      [...new Set(sys.program.nodes.filter((n) => n.op === OP_VAR && SOURCES[n.source] === source).map((n) => n.value))].sort();
+    expect(used(one, 'challenge')).toEqual([0, 1]);
+    expect(used(two, 'challenge')).toEqual([0, 1, 2, 3]);
+    expect(used(two, 'claimedSum')).toEqual([0, 1]);
+    expect(used(two, 'aux')).toEqual(Array.from({ length: 2 * block }, (_, i) => i));
+    // Repetition 0 is exactly the single-repetition system; the digest still tells the two apart.
+    expect(programDigest(flatten(two.constraints.slice(0, one.constraints.length)))).toEqual(one.constraintDigest);
+    expect(two.constraintDigest).not.toEqual(one.constraintDigest);
   });
 });
 
@@ -211,7 +234,7 @@ describe('vectorized evaluator (forEachChunk)', () => {
     const nextRow = traceNextRows(n);
     const env: RowEnv = {
       length: n, main: trace, prep: null, aux: null, nextRow, selectors: [new Uint32Array(n), new Uint32Array(n), new Uint32Array(n)],
-      publicValues: [random()], challenges: [[random(), random(), random(), 2013265920], [random(), 0, random(), 1]], claimedSum: ext.ZERO,
+      publicValues: [random()], challenges: [[random(), random(), random(), 2013265920], [random(), 0, random(), 1]], claimedSums: [],
     };
     let mismatches = 0;
     forEachChunk(program, env, ({ start, len, nodeValues, chunkSize }) => {
@@ -220,7 +243,7 @@ describe('vectorized evaluator (forEachChunk)', () => {
         const window = { local: rowOf(trace, row, false), next: rowOf(trace, nextRow[row], false) };
         const expected = evaluateAtPoint(program, {
           main: window, prep: { local: [], next: [] }, aux: { local: [], next: [] },
-          selectors: [ext.ZERO, ext.ZERO, ext.ZERO], publicValues: env.publicValues, challenges: env.challenges, claimedSum: ext.ZERO,
+          selectors: [ext.ZERO, ext.ZERO, ext.ZERO], publicValues: env.publicValues, challenges: env.challenges, claimedSums: [],
         });
         program.roots.forEach((r, k) => {
           const v = nodeValues[r];
@@ -235,13 +258,15 @@ describe('vectorized evaluator (forEachChunk)', () => {
 
 describe('vectorized quotient evaluator', () => {
   it.each([
-    ['range check', rangeCheckSystem(4), 0],
-    ['benchmark', benchmarkSystem(4), 0],
-    ['benchmark, 2 chunks of rows', benchmarkSystem(10), 0],
-    ['preprocessed', preprocessedSumSystem(4), 0],
-    ['70 constraints (several unreduced-sum flushes)', manyConstraintsSystem(), 0],
-    ['20 interactions (LogUp-heavy)', manyInteractionsSystem(), 0],
-  ] as const)('matches the per-point evaluator at every position, random and edge inputs (%s)', (_, sys, t) => {
+    ['range check', rangeCheckSystem(4), 0, 1],
+    ['range check, 2 LogUp repetitions', rangeCheckSystem(4), 0, 2],
+    ['benchmark', benchmarkSystem(4), 0, 1],
+    ['benchmark, 2 chunks of rows', benchmarkSystem(10), 0, 1],
+    ['preprocessed', preprocessedSumSystem(4), 0, 1],
+    ['70 constraints (several unreduced-sum flushes)', manyConstraintsSystem(), 0, 1],
+    ['20 interactions (LogUp-heavy)', manyInteractionsSystem(), 0, 1],
+    ['20 interactions, 3 LogUp repetitions', manyInteractionsSystem(), 0, 3],
+  ] as const)('matches the per-point evaluator at every position, random and edge inputs (%s)', (_, sys, t, R) => {
     const seed = 12345;
     console.info(`vectorized-vs-per-point seed ${seed}`);
     const random = rng(seed);
@@ -250,7 +275,7 @@ describe('vectorized quotient evaluator', () => {
       const x = random();
       return x % 4 !== 0 ? x : x % 8 === 0 ? 0 : 2013265920;
     };
-    const system = buildTableSystem(sys.airs[t]);
+    const system = buildTableSystem(sys.airs[t], R);
     const logN = log2Exact(sys.traces[t].height);
     const dom = quotientDomain(logN, 1);
     const rand = (w: number) => matrix(w, dom.length * 2, Uint32Array.from({ length: w * dom.length * 2 }, next));
@@ -260,8 +285,8 @@ describe('vectorized quotient evaluator', () => {
       aux: system.auxWidth ? rand(4 * system.auxWidth) : null,
       nextRow: dom.nextRow, selectors: dom.selectors,
       publicValues: Array.from({ length: system.numPublicValues }, next),
-      challenges: [[next(), next(), next(), next()], [next(), next(), next(), next()]],
-      claimedSum: [next(), next(), next(), next()],
+      challenges: Array.from({ length: 2 * R }, (): Ext4 => [next(), next(), next(), next()]),
+      claimedSums: Array.from({ length: R }, (): Ext4 => [next(), next(), next(), next()]),
     };
     const alpha: Ext4 = [next(), next(), next(), next()];
     const q = evaluateQuotient(system.program, env, alpha, dom.zhInverse);
@@ -271,7 +296,7 @@ describe('vectorized quotient evaluator', () => {
       const values = evaluateAtPoint(system.program, {
         main: window(env.main), prep: window(env.prep), aux: window(env.aux, true),
         selectors: [ext.fromBase(dom.selectors[0][i]), ext.fromBase(dom.selectors[1][i]), ext.fromBase(dom.selectors[2][i])],
-        publicValues: env.publicValues, challenges: env.challenges, claimedSum: env.claimedSum,
+        publicValues: env.publicValues, challenges: env.challenges, claimedSums: env.claimedSums,
       });
       const expected = ext.mulBase(combineConstraints(values, alpha), dom.zhInverse[i]);
       if (!ext.equals(expected, [0, 1, 2, 3].map((c) => q.values[c * dom.length + i]) as unknown as Ext4)) mismatches++;

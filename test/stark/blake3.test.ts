@@ -5,8 +5,8 @@ import { merkleCommit, merkleCommitWith, referenceTreeHasher } from '../../src/s
 import {
   blake3KernelAvailable,
   compressPairsWasm,
-  hashLeafPairsWasm,
   hashLeavesWasm,
+  hashSubtreesWasm,
   injectWasm,
 } from '../../src/stark/kernels/blake3-wasm.ts';
 import { randomMatrix, xorshift } from '../helpers/random-matrices.ts';
@@ -52,7 +52,16 @@ describe('wasm BLAKE3 kernel', () => {
       const ms = widths.map((w) => randomMatrix(next, w, height));
       const ref = referenceTreeHasher.leafDigests(ms, height);
       expectSameDigests(hashLeavesWasm(ms, height), ref, `${widths} × ${height}`);
-      expectSameDigests(hashLeafPairsWasm(ms, height), referenceTreeHasher.compressPairs(ref), `pairs of ${widths} × ${height}`);
+      expectSameDigests(hashSubtreesWasm(ms, height, 1), referenceTreeHasher.compressPairs(ref), `pairs of ${widths} × ${height}`);
+    }
+  });
+
+  it('fused subtree levels equal the reference, across batch boundaries and for wide rows', () => {
+    for (const [widths, height, levels] of [[[16], 1 << 13, 6], [[3, 5], 1 << 12, 2], [[32], 1 << 12, 3], [[300], 512, 9], [[1], 64, 6], [[2300], 16, 4]] as const) {
+      const ms = widths.map((w) => randomMatrix(next, w, height));
+      const expected = referenceTreeHasher.subtreeDigests(ms, height, levels);
+      expect(expected.length).toBe(32 * (height >> levels));
+      expectSameDigests(hashSubtreesWasm(ms, height, levels), expected, `${levels} levels over ${widths} × ${height}`);
     }
   });
 

@@ -31,9 +31,12 @@ describe('ext4 kernel', () => {
   it('is available under Node 20', () => expect(hasKernel).toBe(true));
 
   for (const n of [8, 16, 64, 4096]) {
-    it(`combineBaseColumns equals addScaledBase column by column (n = ${n})`, () => {
-      const columns = Array.from({ length: 5 }, () => column(n));
-      const coeffs: Ext4[] = [[P - 1, P - 1, P - 1, P - 1], [0, 0, 0, 0], element(0), element(7), [1, 0, 0, 0]];
+    it(`combineBaseColumns equals addScaledBase column by column (n = ${n}, 4-column passes and the rest)`, () => {
+      const columns = Array.from({ length: 11 }, (_, c) => (c === 5 ? new Uint32Array(n).fill(P - 1) : column(n)));
+      const coeffs: Ext4[] = [
+        [P - 1, P - 1, P - 1, P - 1], [0, 0, 0, 0], element(0), element(7), [1, 0, 0, 0], [P - 1, P - 1, P - 1, P - 1],
+        element(14), [P - 1, P - 1, P - 1, P - 1], element(21), element(28), [1, 1, 1, 1],
+      ];
       const acc = column(4 * n);
       const expected = acc.slice();
       columns.forEach((col, c) => addScaledBase(expected, col, coeffs[c]));
@@ -41,10 +44,11 @@ describe('ext4 kernel', () => {
       expect(acc).toEqual(expected);
     });
 
-    it(`dotBaseColumns equals the reference dot product (n = ${n})`, () => {
+    it(`dotBaseColumns equals the reference dot product (n = ${n}, 4-column passes and the rest)`, () => {
       const weights = column(4 * n);
       weights.fill(P - 1, 0, 8); // the largest products first
-      const columns = [column(n), new Uint32Array(n).fill(P - 1), new Uint32Array(n)];
+      // 4-column passes and the rest
+      const columns = [column(n), new Uint32Array(n).fill(P - 1), new Uint32Array(n), column(n), column(n), new Uint32Array(n).fill(P - 1), column(n)];
       expect(dotBaseColumns(weights, columns)).toEqual(columns.map((col) => referenceDot(weights, col)));
     });
   }

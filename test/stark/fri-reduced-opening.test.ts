@@ -13,7 +13,7 @@ import { cosetLde } from '../../src/stark/ntt.ts';
 import { addDeepQuotient, barycentricWeights, combineExts, cosetPointsBitRev, evaluateColumns } from '../../src/stark/fri/deep.ts';
 import { addScaledBase } from '../../src/stark/fri/packed.ts';
 import { BufferPool } from '../../src/stark/fri/pool.ts';
-import { divideByLinear, reducedOpening, referenceDivideByLinear, unpackBitReversed } from '../../src/stark/fri/reduced-opening.ts';
+import { divideByLinear, divideByLinear2, reducedOpening, referenceDivideByLinear, unpackBitReversed } from '../../src/stark/fri/reduced-opening.ts';
 import type { OpeningTerm } from '../../src/stark/fri/reduced-opening.ts';
 
 const SEED = 0x4ed0;
@@ -101,6 +101,23 @@ describe('reduced opening', () => {
       const accReference = start.slice();
       expect(referenceDivideByLinear(g, n, u, accReference)).toEqual(remainder);
       expect(accReference).toEqual(acc);
+    });
+
+    it(`divideByLinear2 equals two reference divisions into one accumulator (n = ${n}, edge values)`, () => {
+      const g1 = new Uint32Array(4 * n).map(randomField);
+      const g2 = new Uint32Array(4 * n).map(randomField);
+      g1.fill(P - 1, 0, 5);
+      g2.fill(0, 2 * n, 3 * n);
+      g2[4 * n - 1] = 1;
+      const u1 = randomExt();
+      const u2: Ext4 = [P - 1, 1, 0, P - 1];
+      const start = new Uint32Array(4 * n).map(randomField);
+      start.fill(P - 1, 0, 8);
+      const acc = start.slice();
+      const remainders = divideByLinear2(g1, g2, n, u1, u2, acc);
+      const expected = start.slice();
+      expect(remainders).toEqual([referenceDivideByLinear(g1, n, u1, expected), referenceDivideByLinear(g2, n, u2, expected)]);
+      expect(acc).toEqual(expected);
     });
   }
 

@@ -1,6 +1,7 @@
 // LogUp's auxiliary trace against a row-by-row reference written with the scalar F_p^4 operations: every
 // column h_g = Σ m/(α − (bus + Σ γ^{j+1}·f_j)) and the running sum, for arities 1 to 70 (longer than one
-// unreduced sum) and paired and single groups.
+// unreduced sum) and paired and single groups; with two repetitions, each column block against the reference
+// under its own challenges.
 import { describe, expect, it } from 'vitest';
 import type { Air } from '../../src/stark/air.ts';
 import { buildTableSystem } from '../../src/stark/constraint-system.ts';
@@ -66,32 +67,43 @@ describe('LogUp auxiliary trace', () => {
   const logN = 5;
   const n = 1 << logN;
   const trace = matrix(WIDTH, n, Uint32Array.from({ length: WIDTH * n }, () => rng.next()));
-  const system = buildTableSystem(air);
+  const system = buildTableSystem(air, 1);
   const env = (challenges: Ext4[]): RowEnv => ({
     length: n, main: trace, prep: null, aux: null, nextRow: traceNextRows(n), selectors: traceSelectors(logN),
-    publicValues: [], challenges, claimedSum: E.ZERO,
+    publicValues: [], challenges, claimedSums: [],
   });
+  const randomExt = (): Ext4 => [rng.next(), rng.next(), rng.next(), rng.next()];
 
-  it('matches the row-by-row reference in every cell', () => {
-    const alpha: Ext4 = [rng.next(), rng.next(), rng.next(), rng.next()];
-    const gamma: Ext4 = [rng.next(), rng.next(), rng.next(), rng.next()];
+  it.each([1, 2, 3])('matches the row-by-row reference in every cell (%i repetitions)', (R) => {
+    const challenges = Array.from({ length: 2 * R }, randomExt); // [α_0, γ_0, α_1, γ_1, …]
     expect(system.groups.some((g) => g.length === 2) && system.groups.some((g) => g.length === 1)).toBe(true);
-    const { aux, claimedSum } = generateAuxTrace(system.interactions, system.groups, env([alpha, gamma]));
-    const expected = referenceAux(trace, alpha, gamma, system.groups);
-    expect(claimedSum).toEqual(expected.claimedSum);
+    const { aux, claimedSums } = generateAuxTrace(system.interactions, system.groups, R, env(challenges));
+    const block = system.groups.length + 1;
+    expect(aux.width).toBe(4 * R * block);
+    expect(claimedSums.length).toBe(R);
     let wrong = 0;
-    expected.columns.forEach((col, g) => {
-      for (let r = 0; r < n; r++) {
-        const got = [0, 1, 2, 3].map((c) => aux.values[(4 * g + c) * n + r]);
-        if (!E.equals(got as unknown as Ext4, col[r])) wrong++;
-      }
-    });
+    for (let rep = 0; rep < R; rep++) {
+      const expected = referenceAux(trace, challenges[2 * rep], challenges[2 * rep + 1], system.groups);
+      expect(claimedSums[rep]).toEqual(expected.claimedSum);
+      expected.columns.forEach((col, g) => {
+        for (let r = 0; r < n; r++) {
+          const got = [0, 1, 2, 3].map((c) => aux.values[(4 * (rep * block + g) + c) * n + r]);
+          if (!E.equals(got as unknown as Ext4, col[r])) wrong++;
+        }
+      });
+    }
     expect(wrong).toBe(0);
   });
 
   it('refuses a challenge α equal to some message instead of dividing by zero', () => {
     const gamma: Ext4 = [0, 0, 0, 0];
     // With γ = 0 every message of interaction 0 is α − 1; α = 1 makes it zero.
-    expect(() => generateAuxTrace(system.interactions, system.groups, env([E.ONE, gamma]))).toThrow(/message is zero/);
+    expect(() => generateAuxTrace(system.interactions, system.groups, 1, env([E.ONE, gamma]))).toThrow(/message is zero/);
+    // The same collision in the second repetition only is refused too.
+    expect(() => generateAuxTrace(system.interactions, system.groups, 2, env([randomExt(), randomExt(), E.ONE, gamma]))).toThrow(/message is zero/);
+  });
+
+  it('refuses fewer challenges than the repetitions need', () => {
+    expect(() => generateAuxTrace(system.interactions, system.groups, 2, env([randomExt(), randomExt()]))).toThrow(/need 4 challenges/);
   });
 });

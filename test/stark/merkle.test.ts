@@ -7,6 +7,7 @@ import type { VerifyErrorCode } from '../../src/stark/errors.ts';
 import { row } from '../../src/stark/matrix.ts';
 import type { Matrix } from '../../src/stark/matrix.ts';
 import {
+  FUSED_LEVELS,
   merkleCommit,
   merkleCommitWith,
   merkleOpen,
@@ -148,6 +149,36 @@ describe('single openings', () => {
     big.rows[1][0] += P; // same residue, other encoding: must not be accepted as a field element
     expectVerifyError(() => merkleVerify(tree.root, dims, index, big), 'opening-shape-mismatch');
     expectVerifyError(() => merkleVerify(tree.root, dims, index, { ...honest, rows: honest.rows.slice(1) }), 'opening-shape-mismatch');
+  });
+});
+
+describe('fused low levels (not stored, rehashed per opened block)', () => {
+  // taller than 2^FUSED_LEVELS; smaller matrices injected inside, at and above the fused levels
+  const FUSED_SHAPES: [number, number][][] = [
+    [[16, 1 << 9]],
+    [[5, 1 << 10], [3, 1 << 8], [2, 1 << 3]],
+    [[7, 1 << 9], [4, 1 << 9 - FUSED_LEVELS], [1, 1]],
+    [[33, 1 << 8], [2, 1 << 8]],
+  ];
+  it.each(FUSED_SHAPES.map((s) => [s.map(([w, h]) => `${w}×${h}`).join(', '), s] as const))('%s: same root and openings as a tree storing every level', (_, shape) => {
+    const ms = shape.map(([w, h]) => randomMatrix(next, w, h));
+    const fused = merkleCommit(ms);
+    const unfused = merkleCommitWith(ms, referenceTreeHasher, 1);
+    expect(unfused.storedFrom).toBe(1);
+    expect(fused.root).toEqual(oracleRoot(ms));
+    expect(fused.root).toEqual(unfused.root);
+    const maxH = 1 << fused.logMaxHeight;
+    const indices = [0, maxH - 1, ...Array.from({ length: 8 }, () => next() % maxH)];
+    expect(merkleOpenMany(fused, indices)).toEqual(merkleOpenMany(unfused, indices));
+    for (const i of indices.slice(0, 4)) expect(merkleOpen(fused, i)).toEqual(merkleOpen(unfused, i));
+    merkleVerifyMany(fused.root, dimsOf(ms), indices, merkleOpenMany(fused, indices));
+  });
+
+  it('fuses FUSED_LEVELS levels when nothing is injected below them, fewer otherwise', () => {
+    expect(merkleCommit([randomMatrix(next, 2, 1 << 9)]).storedFrom).toBe(FUSED_LEVELS);
+    expect(merkleCommit([randomMatrix(next, 2, 1 << 9), randomMatrix(next, 1, 1 << 7)]).storedFrom).toBe(2);
+    expect(merkleCommit([randomMatrix(next, 2, 8)]).storedFrom).toBe(3);
+    expect(merkleCommit([randomMatrix(next, 2, 1)]).storedFrom).toBe(0);
   });
 });
 

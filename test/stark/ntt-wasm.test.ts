@@ -56,6 +56,21 @@ describe.skipIf(!wasm.nttKernelAvailable())('ntt wasm kernel vs reference', () =
     }
   });
 
+  it('inttBitReversed equals bit-reversal then the reference intt, and the routed fallback agrees', () => {
+    for (const logN of LOG_SIZES) {
+      const a = edgyArray(2 ** logN);
+      const viaWasm = a.slice();
+      wasm.inttBitReversed(viaWasm);
+      const viaRef = a.slice();
+      ref.bitReversePermute(viaRef);
+      ref.referenceIntt(viaRef);
+      expectSame(viaWasm, viaRef, `2^${logN}`);
+      const viaRouted = a.slice();
+      routed.inttBitReversed(viaRouted);
+      expectSame(viaRouted, viaRef, `routed 2^${logN}`);
+    }
+  });
+
   it('all-zero and all-(p − 1) inputs', () => {
     for (const fill of [0, P - 1]) {
       const a = new Uint32Array(64).fill(fill);

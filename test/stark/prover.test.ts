@@ -5,13 +5,13 @@ import { prove } from '../../src/stark/prover.ts';
 import { verify } from '../../src/stark/verifier.ts';
 import { readProof, writeProof } from '../../src/stark/proof.ts';
 import { setup } from '../../src/stark/keys.ts';
-import { DEFAULT_PARAMS, TEST_PARAMS_INSECURE } from '../../src/stark/fri/params.ts';
+import { DEFAULT_PARAMS, PROVEN_PARAMS, TEST_PARAMS_INSECURE } from '../../src/stark/params.ts';
 import { InputError } from '../../src/stark/errors.ts';
 import { matrix } from '../../src/stark/matrix.ts';
 import type { Air } from '../../src/stark/air.ts';
 import {
-  TEST_VERIFY_OPTIONS, benchmarkSystem, fibonacciSystem, permutationSystem, preprocessedSumSystem, proveSystem,
-  rangeCheckSystem, type TestSystem,
+  TEST_PARAMS_TWO_REPETITIONS, TEST_VERIFY_OPTIONS, benchmarkSystem, fibonacciSystem, permutationSystem,
+  preprocessedSumSystem, proveSystem, rangeCheckSystem, type TestSystem,
 } from '../helpers/test-airs.ts';
 
 const systems: [string, () => TestSystem][] = [
@@ -55,6 +55,32 @@ describe('prove → encode → decode → verify', () => {
     expect(a).toEqual(b);
   });
 
+  it.each([
+    ['range check', () => rangeCheckSystem(6)],
+    ['permutation', () => permutationSystem(4)],
+    ['no interactions (fibonacci)', () => fibonacciSystem(4)],
+  ] as const)('with 2 LogUp repetitions: %s', (_, make) => {
+    const sys = make();
+    const { verifyingKey, proof } = proveSystem(sys, TEST_PARAMS_TWO_REPETITIONS);
+    // Two claimed sums per aux table, each repetition balancing on its own, on distinct challenges.
+    const numAux = verifyingKey.tables.filter((t) => t.numInteractions > 0).length;
+    expect(proof.claimedSums.length).toBe(numAux);
+    for (const sums of proof.claimedSums) {
+      expect(sums.length).toBe(2);
+      expect(sums[0]).not.toEqual(sums[1]);
+    }
+    const bytes = writeProof(proof);
+    const decoded = readProof(bytes, verifyingKey);
+    expect(writeProof(decoded)).toEqual(bytes);
+    verify(verifyingKey, decoded, sys.publicValues, TEST_VERIFY_OPTIONS);
+  });
+
+  it('verifies at PROVEN_PARAMS (2 repetitions) and the default minimum security', () => {
+    const sys = rangeCheckSystem(5);
+    const { verifyingKey, proof } = proveSystem(sys, PROVEN_PARAMS);
+    verify(verifyingKey, readProof(writeProof(proof), verifyingKey), sys.publicValues);
+  });
+
   it('verifies at the default parameters and the default minimum security', () => {
     const sys = benchmarkSystem(6);
     const { verifyingKey, proof } = proveSystem(sys, DEFAULT_PARAMS);
@@ -86,6 +112,15 @@ describe('the prover refuses malformed inputs with InputError', () => {
   it('wrong public value count', () => expect(code(() => prove(provingKey, sys.traces, [[1, 2]]))).toBe('invalid-public-values'));
   it('other parameters than the keys were made for', () => {
     expect(code(() => prove(provingKey, sys.traces, sys.publicValues, DEFAULT_PARAMS))).toBe('invalid-parameters');
+    // Only the number of LogUp repetitions differs, either way round.
+    expect(code(() => prove(provingKey, sys.traces, sys.publicValues, TEST_PARAMS_TWO_REPETITIONS))).toBe('invalid-parameters');
+    const two = setup(sys.airs, sys.preprocessed, TEST_PARAMS_TWO_REPETITIONS).provingKey;
+    expect(code(() => prove(two, sys.traces, sys.publicValues, TEST_PARAMS_INSECURE))).toBe('invalid-parameters');
+  });
+  it('a number of LogUp repetitions outside 1..4 at setup', () => {
+    for (const lookupRepetitions of [0, 5, 1.5, NaN]) {
+      expect(code(() => setup(sys.airs, sys.preprocessed, { ...TEST_PARAMS_INSECURE, lookupRepetitions }))).toBe('invalid-parameters');
+    }
   });
   it('a table height other than its preprocessed columns fix', () => {
     const prep = preprocessedSumSystem(4);

@@ -31,7 +31,7 @@ describe('quotient evaluator, contiguous next rows', () => {
       const x = seed % 2013265921;
       return seed % 7 === 0 ? 2013265920 : x;
     };
-    const system = buildTableSystem(sys.airs[0]);
+    const system = buildTableSystem(sys.airs[0], 1);
     const dom = quotientDomain(12, 1);
     const rand = (w: number) => matrix(w, dom.length * 2, Uint32Array.from({ length: w * dom.length * 2 }, next));
     const env: RowEnv = {
@@ -41,7 +41,7 @@ describe('quotient evaluator, contiguous next rows', () => {
       nextRow: dom.nextRow, selectors: dom.selectors,
       publicValues: Array.from({ length: system.numPublicValues }, next),
       challenges: [[next(), next(), next(), next()], [next(), next(), next(), next()]],
-      claimedSum: [next(), next(), next(), next()],
+      claimedSums: [[next(), next(), next(), next()]],
     };
     const alpha: Ext4 = [next(), next(), next(), next()];
     const q = evaluateQuotient(system.program, env, alpha, dom.zhInverse);
@@ -53,7 +53,7 @@ describe('quotient evaluator, contiguous next rows', () => {
       const values = evaluateAtPoint(system.program, {
         main: window(env.main), prep: window(env.prep), aux: window(env.aux, true),
         selectors: [ext.fromBase(dom.selectors[0][i]), ext.fromBase(dom.selectors[1][i]), ext.fromBase(dom.selectors[2][i])],
-        publicValues: env.publicValues, challenges: env.challenges, claimedSum: env.claimedSum,
+        publicValues: env.publicValues, challenges: env.challenges, claimedSums: env.claimedSums,
       });
       const expected = ext.mulBase(combineConstraints(values, alpha), dom.zhInverse[i]);
       if (!ext.equals(expected, [0, 1, 2, 3].map((c) => q.values[c * dom.length + i]) as unknown as Ext4)) mismatches++;

@@ -36,18 +36,19 @@ function oodHolds(sys: TestSystem, t: number, system: TableSystem): boolean {
   const trace = sys.traces[t];
   const logN = log2Exact(trace.height);
   const n = trace.height;
-  const challenges: Ext4[] = [[3, 1, 4, 1], [5, 9, 2, 6]];
+  const pool: Ext4[] = [[3, 1, 4, 1], [5, 9, 2, 6], [2, 7, 1, 8], [2, 8, 1, 8]];
+  const challenges = pool.slice(0, 2 * system.lookupRepetitions);
   const prep = sys.preprocessed[t] ?? null;
-  const { aux, claimedSum } = generateAuxTrace(system.interactions, system.groups, {
+  const { aux, claimedSums } = generateAuxTrace(system.interactions, system.groups, system.lookupRepetitions, {
     length: n, main: trace, prep, aux: null, nextRow: traceNextRows(n), selectors: traceSelectors(logN),
-    publicValues: sys.publicValues[t], challenges, claimedSum: ext.ZERO,
+    publicValues: sys.publicValues[t], challenges, claimedSums: [],
   });
   const dom = quotientDomain(logN, system.logQuotientChunks);
   const alpha: Ext4 = [7, 7, 8, 9];
   const evals = evaluateQuotient(system.program, {
     length: dom.length, main: cosetLde(trace, logBlowup), prep: prep && cosetLde(prep, logBlowup),
     aux: system.auxWidth ? cosetLde(aux, logBlowup) : null, nextRow: dom.nextRow, selectors: dom.selectors,
-    publicValues: sys.publicValues[t], challenges, claimedSum,
+    publicValues: sys.publicValues[t], challenges, claimedSums,
   }, alpha, dom.zhInverse);
   const coeffs = cosetInterpolate(evals);
   const zeta: Ext4 = [123, 456, 789, 1011];
@@ -58,7 +59,7 @@ function oodHolds(sys: TestSystem, t: number, system: TableSystem): boolean {
   const values = evaluateAtPoint(system.program, {
     main: window(trace), prep: window(prep),
     aux: { local: recombineExt(auxWin.local, system.auxWidth), next: recombineExt(auxWin.next, system.auxWidth) },
-    selectors, publicValues: sys.publicValues[t], challenges, claimedSum,
+    selectors, publicValues: sys.publicValues[t], challenges, claimedSums,
   });
   const Q = recombineExt([0, 1, 2, 3].map((c) => evalCoeffs(coeffs.values.subarray(c * dom.length, (c + 1) * dom.length), zeta)), 1)[0];
   // the quotient has degree < (d − 1)·n only for an honest trace
@@ -67,18 +68,20 @@ function oodHolds(sys: TestSystem, t: number, system: TableSystem): boolean {
 
 describe('quotient vs out-of-domain identity', () => {
   it.each([
-    ['fibonacci', fibonacciSystem(3), 0],
-    ['benchmark', benchmarkSystem(3), 0],
-    ['range16', rangeCheckSystem(3), 0],
-    ['byte table', rangeCheckSystem(3), 1],
-    ['preprocessed', preprocessedSumSystem(3), 0],
-  ] as const)('holds for the honest %s trace', (_, sys, t) => {
-    expect(oodHolds(sys, t, buildTableSystem(sys.airs[t]))).toBe(true);
+    ['fibonacci', fibonacciSystem(3), 0, 1],
+    ['benchmark', benchmarkSystem(3), 0, 1],
+    ['range16', rangeCheckSystem(3), 0, 1],
+    ['byte table', rangeCheckSystem(3), 1, 1],
+    ['range16', rangeCheckSystem(3), 0, 2],
+    ['byte table', rangeCheckSystem(3), 1, 2],
+    ['preprocessed', preprocessedSumSystem(3), 0, 1],
+  ] as const)('holds for the honest %s trace (%i, %i LogUp repetitions)', (_, sys, t, R) => {
+    expect(oodHolds(sys, t, buildTableSystem(sys.airs[t], R))).toBe(true);
   });
 
   it('fails for a corrupted cell', () => {
     const sys = benchmarkSystem(3);
     sys.traces[0].values[3] ^= 1;
-    expect(oodHolds(sys, 0, buildTableSystem(sys.airs[0]))).toBe(false);
+    expect(oodHolds(sys, 0, buildTableSystem(sys.airs[0], 1))).toBe(false);
   });
 });

@@ -51,7 +51,7 @@ function traceEnv(t: DebugTable): RowEnv {
     selectors: traceSelectors(logN),
     publicValues: t.publicValues,
     challenges: [],
-    claimedSum: [0, 0, 0, 0],
+    claimedSums: [],
   };
 }
 

@@ -19,8 +19,10 @@ export interface PointInputs {
   readonly aux: PointWindow;
   readonly selectors: readonly [Ext4, Ext4, Ext4];
   readonly publicValues: readonly number[];
+  /** LogUp challenges [α_0, γ_0, α_1, γ_1, …] (`logupChallenge` in expr.ts). */
   readonly challenges: readonly Ext4[];
-  readonly claimedSum: Ext4;
+  /** The table's claimed sums, one per LogUp repetition (`claimedSum` variable r). */
+  readonly claimedSums: readonly Ext4[];
 }
 
 function readVar(inputs: PointInputs, source: string, index: number, next: boolean): Ext4 {
@@ -41,9 +43,11 @@ function readVar(inputs: PointInputs, source: string, index: number, next: boole
     case 'selector':
       return inputs.selectors[index];
     case 'challenge':
-      return inputs.challenges[index];
-    case 'claimedSum':
-      return inputs.claimedSum;
+    case 'claimedSum': {
+      const xs = source === 'challenge' ? inputs.challenges : inputs.claimedSums;
+      if (index >= xs.length) throw new RangeError(`${source} ${index} was not given`);
+      return xs[index];
+    }
   }
   throw new RangeError(`unknown variable source ${source}`);
 }

@@ -26,8 +26,10 @@ export interface RowEnv {
   /** [isFirstRow, isLastRow, isTransition] at each position. */
   readonly selectors: readonly [Uint32Array, Uint32Array, Uint32Array];
   readonly publicValues: readonly number[];
+  /** LogUp challenges [α_0, γ_0, α_1, γ_1, …] (`logupChallenge` in expr.ts). */
   readonly challenges: readonly Ext4[];
-  readonly claimedSum: Ext4;
+  /** The table's claimed sums, one per LogUp repetition (`claimedSum` variable r). */
+  readonly claimedSums: readonly Ext4[];
 }
 
 /** Values over one chunk of rows: base nodes use lanes [0, len), extension nodes 4 lanes of len each. */
@@ -140,7 +142,8 @@ function loadVar(env: RowEnv, src: number, index: number, next: boolean, out: Ui
   if (src === SRC_PUBLIC) return void out.fill(env.publicValues[index], 0, len);
   if (src === SRC_SELECTOR) return void out.set(env.selectors[index].subarray(start, start + len));
   if (src === SRC_CHALLENGE || src === SRC_CLAIMED_SUM) {
-    const e = src === SRC_CHALLENGE ? env.challenges[index] : env.claimedSum;
+    const e = src === SRC_CHALLENGE ? env.challenges[index] : env.claimedSums[index];
+    if (e === undefined) throw new RangeError(`program reads ${SOURCES[src]} ${index}, but only ${src === SRC_CHALLENGE ? env.challenges.length : env.claimedSums.length} were given`);
     for (let c = 0; c < 4; c++) out.fill(e[c], c * S, c * S + len);
     return;
   }

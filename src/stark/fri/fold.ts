@@ -9,7 +9,7 @@ import { P, mul, inv, twoAdicGenerator } from '../field/babybear.ts';
 import * as ext from '../field/ext4.ts';
 import type { Ext4 } from '../field/ext4.ts';
 import { bitReverse } from '../matrix.ts';
-import { foldWithKernel } from '../kernels/ext4-wasm.ts';
+import { foldCoefficientsWithKernel, foldWithKernel } from '../kernels/ext4-wasm.ts';
 
 const INV_TWO = (P + 1) / 2;
 const W = ext.W;
@@ -131,6 +131,26 @@ export function foldCodewordInto(values: Uint32Array, logN: number, logArity: nu
     foldOnceInto(work, logN - r, b, work);
   }
   return work.subarray(0, size);
+}
+
+/**
+ * The same fold on coefficients: with f = Σ_t X^t·f_t(X^arity), folding by β gives Σ_t β^t·f_t (the binary folds
+ * with β, β², β⁴, … in one), so coefficient k of the result is Σ_t β^t·a_{k·arity + t}. coeffs: m coefficients
+ * as four limb columns (natural order); out: m/arity, same layout. Cheaper than folding the codeword when the
+ * prover has the coefficients (the reduced opening does).
+ */
+export function foldCoefficients(coeffs: Uint32Array, m: number, logArity: number, beta: Ext4, out: Uint32Array): void {
+  if (foldCoefficientsWithKernel(coeffs, m, logArity, beta, out)) return;
+  const arity = 1 << logArity;
+  const count = m >> logArity;
+  for (let k = 0; k < count; k++) {
+    let acc: Ext4 = ext.ZERO;
+    for (let t = arity - 1; t >= 0; t--) {
+      const i = k * arity + t;
+      acc = ext.add(ext.mul(acc, beta), [coeffs[i], coeffs[m + i], coeffs[2 * m + i], coeffs[3 * m + i]]);
+    }
+    for (let l = 0; l < 4; l++) out[l * count + k] = acc[l];
+  }
 }
 
 /** Folds a whole packed codeword of size 2^logN by arity 2^logArity with one β; returns a new array. */

@@ -1,11 +1,10 @@
 /**
- * FRI parameters and the named profiles, in one place. Each field states its cost and its security
- * effect, as Winterfell's `air/src/options.rs` does; `src/stark/security.ts` turns a parameter set into
- * bits and `docs/security.md` derives the formulas and tabulates every profile.
+ * FRI parameters: what the PCS and FRI code take. Each field states its cost and its security effect, as
+ * Winterfell's `air/src/options.rs` does. The whole STARK parameter set and its named profiles are in
+ * `src/stark/params.ts`; `src/stark/security.ts` turns a set into bits and `docs/security.md` derives them.
  */
 import { VerifyError } from '../errors.ts';
 import { MAX_POW_BITS } from '../transcript.ts';
-import type { Transcript } from '../transcript.ts';
 
 export interface FriParams {
   /**
@@ -44,42 +43,6 @@ export const PARAM_BOUNDS = {
   logFoldingArity: [1, 4],
 } as const satisfies Record<keyof FriParams, readonly [number, number]>;
 
-/**
- * Default: ≥ 100 conjectured bits for traces up to 2^20 rows (docs/security.md). Rate 1/4 supports
- * constraint degree ≤ 5 (4 quotient chunks). Arity 8 with 16 final coefficients gave the smallest PCS
- * proofs measured (16 columns × 2^16, 16 final coefficients: arity 2 ≈ 119 KiB, 4 ≈ 69, 8 ≈ 61, 16 ≈ 65).
- */
-export const DEFAULT_PARAMS: FriParams = Object.freeze({
-  logBlowup: 2,
-  numQueries: 43,
-  queryPowBits: 16,
-  logFinalPolyLen: 4,
-  logFoldingArity: 3,
-});
-
-/**
- * ≥ 100 bits PROVABLE in the unique-decoding regime, as SP1 v6 sizes it:
- * numQueries = ⌈(100 − powBits) / −log2((1 + ρ)/2)⌉ = ⌈84 / 0.678⌉ = 124 at ρ = 1/4.
- * Arity 4 keeps the per-round folding error 3·N/|EF| ≤ 2^-100 up to 2^20 rows (arity 8 would not); the
- * field terms still cap what is provable (docs/security.md).
- */
-export const PROVEN_PARAMS: FriParams = Object.freeze({
-  logBlowup: 2,
-  numQueries: 124,
-  queryPowBits: 16,
-  logFinalPolyLen: 4,
-  logFoldingArity: 2,
-});
-
-/** INSECURE (15 conjectured bits): fast parameters for tests only. `verify` must refuse it unless told otherwise. */
-export const TEST_PARAMS_INSECURE: FriParams = Object.freeze({
-  logBlowup: 2,
-  numQueries: 8,
-  queryPowBits: 4,
-  logFinalPolyLen: 2,
-  logFoldingArity: 2,
-});
-
 /** Throws VerifyError('fri-zero-queries' | 'invalid-parameters') naming the field and its bounds. */
 export function validateFriParams(params: FriParams): void {
   if (params.numQueries === 0) {
@@ -94,13 +57,8 @@ export function validateFriParams(params: FriParams): void {
   }
 }
 
-/** Every parameter, in the fixed order the transcript and the verifying-key digest encode them. */
+/** The FRI parameters, in the fixed order `paramWords` (params.ts) puts first. */
 export function friParamWords(params: FriParams): number[] {
   const { logBlowup, numQueries, queryPowBits, logFinalPolyLen, logFoldingArity } = params;
   return [logBlowup, numQueries, queryPowBits, logFinalPolyLen, logFoldingArity];
-}
-
-/** Absorbs every parameter so that a proof is bound to the parameters it was made for. */
-export function absorbFriParams(transcript: Transcript, params: FriParams): void {
-  transcript.absorbU32s('fri-params', friParamWords(params));
 }

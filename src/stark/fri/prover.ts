@@ -10,7 +10,8 @@ import type { Matrix } from '../matrix.ts';
 import { merkleCommit, merkleOpenMany } from '../merkle.ts';
 import type { MerkleTree } from '../merkle.ts';
 import type { Transcript } from '../transcript.ts';
-import { foldCodewordInto } from './fold.ts';
+import { foldCodewordInto, foldCoefficients } from './fold.ts';
+import { extendPacked } from './reduced-opening.ts';
 import { addScaledExt } from './packed.ts';
 import type { FriParams } from './params.ts';
 import { BufferPool } from './pool.ts';
@@ -22,6 +23,12 @@ export interface FriInput {
   readonly logHeight: number;
   /** 2^logHeight packed extension elements (4 words each), bit-reversed over H_{2^logHeight}. */
   readonly values: Uint32Array;
+  /**
+   * Optional, the tallest input only: the coefficients of the polynomial `values` evaluates (four limb columns,
+   * natural order, at most 2^logHeight). The first fold then runs on them (fold.ts foldCoefficients) and one
+   * small LDE, instead of on the whole codeword: the same folded codeword, for fewer passes over memory.
+   */
+  readonly coefficients?: Uint32Array;
 }
 
 
@@ -57,6 +64,20 @@ function finalCoefficients(values: Uint32Array, logHeight: number, len: number):
   return Array.from({ length: len }, (_, i) => [limbs[0][i], limbs[1][i], limbs[2][i], limbs[3][i]] as const);
 }
 
+
+/** foldCodewordInto's result from the codeword's coefficients: fold them, then extend to the folded domain. */
+function foldFromCoefficients(coeffs: Uint32Array, logN: number, logArity: number, beta: Ext4, work: Uint32Array, pool: BufferPool): Uint32Array {
+  const m = coeffs.length / 4;
+  const logOut = logN - logArity;
+  if (!Number.isInteger(Math.log2(m)) || m > 1 << logN || m < 1 << logArity) throw new RangeError(`FRI: ${m} coefficients for a codeword of 2^${logN}`);
+  const count = m >> logArity;
+  const folded = pool.take(4 * count);
+  foldCoefficients(coeffs, m, logArity, beta, folded);
+  const out = work.subarray(0, 4 << logOut);
+  extendPacked(folded, count, logOut - Math.log2(count), out, pool, true);
+  pool.give(folded);
+  return out;
+}
 
 /** What the commit phase leaves for the query phase. */
 export interface FriCommitted {
@@ -99,7 +120,10 @@ export function friCommitPhase(
     transcript.absorbDigest(FRI_LABELS.layerRoot, tree.root);
     // Soundness: folding a far word yields a close one with probability ≤ (arity − 1)·N/|EF| (docs/security.md).
     const beta = transcript.sampleExt(FRI_LABELS.beta);
-    current = foldCodewordInto(current, layer.logHeight, layer.logArity, beta, work);
+    const coefficients = current === inputs[0].values ? inputs[0].coefficients : undefined;
+    current = coefficients === undefined
+      ? foldCodewordInto(current, layer.logHeight, layer.logArity, beta, work)
+      : foldFromCoefficients(coefficients, layer.logHeight, layer.logArity, beta, work, pool);
     if (layer.rollIn >= 0) {
       // A FRESH factor per roll-in: adding the smaller codeword unscaled (or scaled by something the
       // prover knew before committing) lets a malicious prover cancel terms across roll-ins

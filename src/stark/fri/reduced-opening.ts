@@ -12,9 +12,9 @@ import * as ext from '../field/ext4.ts';
 import type { Ext4 } from '../field/ext4.ts';
 import { log2Exact, matrix } from '../matrix.ts';
 import type { Matrix } from '../matrix.ts';
-import { cosetLdeFromCoeffsInto, cosetLdeInto, intt } from '../ntt.ts';
+import { cosetLdeFromCoeffsInto, cosetLdeInto, inttBitReversed } from '../ntt.ts';
 import { addDeepQuotient, cosetPointsBitRev } from './deep.ts';
-import { combineBaseColumns, divideByLinearWithKernel } from '../kernels/ext4-wasm.ts';
+import { combineBaseColumns, divideByLinear2WithKernel, divideByLinearWithKernel } from '../kernels/ext4-wasm.ts';
 import type { BufferPool } from './pool.ts';
 
 /** Module-local literals: V8 does not constant-fold imported bindings (ntt-reference.ts measured 2.5×). */
@@ -54,14 +54,17 @@ export interface OpeningTerm {
 
 interface PointGroup {
   z: Ext4;
-  /** Σ μ·S on s·H_n, packed, bit-reversed. */
+  /** c·Σ μ·S on s·H_n, packed, bit-reversed. */
   evals: Uint32Array;
-  /** Σ μ·S(z) as claimed. */
+  /** c·Σ μ·S(z) as claimed. */
   y: Ext4;
 }
 
-/** Σ μ·S on the first n rows for every distinct point (μ·r_c folded into one coefficient per column), and the claims. */
-function groupByPoint(terms: readonly OpeningTerm[], logN: number, pool: BufferPool): PointGroup[] {
+/**
+ * c·Σ μ·S on the first n rows for every distinct point (c·μ·r_c folded into one coefficient per column), and the
+ * claims times c: a constant factor costs nothing here and saves a pass over the quotient later.
+ */
+function groupByPoint(terms: readonly OpeningTerm[], logN: number, pool: BufferPool, c: number): PointGroup[] {
   const n = 1 << logN;
   const groups = new Map<string, { z: Ext4; columns: Uint32Array[]; coeffs: Ext4[]; y: Ext4 }>();
   for (const { lde, columnCoeffs, points, pointCoeffs, claimed } of terms) {
@@ -70,11 +73,11 @@ function groupByPoint(terms: readonly OpeningTerm[], logN: number, pool: BufferP
       let group = groups.get(key);
       if (group === undefined) groups.set(key, (group = { z, columns: [], coeffs: [], y: ext.ZERO }));
       const mu = pointCoeffs[p];
-      for (let c = 0; c < lde.width; c++) {
-        group.columns.push(lde.values.subarray(c * lde.height, c * lde.height + n));
-        group.coeffs.push(ext.mul(mu, columnCoeffs[c]));
+      for (let col = 0; col < lde.width; col++) {
+        group.columns.push(lde.values.subarray(col * lde.height, col * lde.height + n));
+        group.coeffs.push(ext.mulBase(ext.mul(mu, columnCoeffs[col]), c));
       }
-      group.y = ext.add(group.y, ext.mul(mu, claimed[p]));
+      group.y = ext.add(group.y, ext.mulBase(ext.mul(mu, claimed[p]), c));
     });
   }
   return [...groups.values()].map(({ z, columns, coeffs, y }) => {
@@ -131,6 +134,16 @@ export function unpackBitReversed(packed: Uint32Array, logN: number, limbs: Uint
   }
 }
 
+/** Packed elements → four limb columns (column-major), same order. */
+function splitLimbs(packed: Uint32Array, n: number, limbs: Uint32Array): void {
+  for (let i = 0, o = 0; i < n; i++, o += 4) {
+    limbs[i] = packed[o];
+    limbs[n + i] = packed[o + 1];
+    limbs[2 * n + i] = packed[o + 2];
+    limbs[3 * n + i] = packed[o + 3];
+  }
+}
+
 /**
  * Ruffini's rule on the limb columns g (coefficients, natural) by Y − u: the packed acc gets
  * acc_i += h_i for h = (g − g(u))/(Y − u); returns g(u). The chain is sequential: h_{i−1} = g_i + u·h_i, from
@@ -138,6 +151,12 @@ export function unpackBitReversed(packed: Uint32Array, logN: number, limbs: Uint
  */
 export function divideByLinear(g: Uint32Array, n: number, u: Ext4, acc: Uint32Array): Ext4 {
   return divideByLinearWithKernel(g, n, u, acc) ?? referenceDivideByLinear(g, n, u, acc);
+}
+
+/** divideByLinear for two polynomials and points at once (one kernel loop with two independent chains). */
+export function divideByLinear2(g1: Uint32Array, g2: Uint32Array, n: number, u1: Ext4, u2: Ext4, acc: Uint32Array): [Ext4, Ext4] {
+  return divideByLinear2WithKernel(g1, g2, n, u1, u2, acc)
+    ?? [referenceDivideByLinear(g1, n, u1, acc), referenceDivideByLinear(g2, n, u2, acc)];
 }
 
 export function referenceDivideByLinear(g: Uint32Array, n: number, u: Ext4, acc: Uint32Array): Ext4 {
@@ -176,60 +195,80 @@ function checkOutsideDomain(u: Ext4, logHeight: number): void {
 /**
  * Writes RO on s·H_N (bit-reversed, packed) into `out` (4·2^logHeight words). All terms have trace height
  * 2^(logHeight − logBlowup). Scratch comes from `pool` (and stays taken until the caller releases it).
+ * Returns the coefficients of the polynomial whose evaluations on H_N `out` holds (four limb columns of
+ * 2^(logHeight − logBlowup), from `pool`; FRI folds them instead of the codeword), or null for inconsistent
+ * claims, where RO is no polynomial.
  */
-export function reducedOpening(terms: readonly OpeningTerm[], logHeight: number, logBlowup: number, shift: number, out: Uint32Array, pool: BufferPool): void {
+export function reducedOpening(terms: readonly OpeningTerm[], logHeight: number, logBlowup: number, shift: number, out: Uint32Array, pool: BufferPool): Uint32Array | null {
   const logN = logHeight - logBlowup;
   const n = 1 << logN;
   const N = 1 << logHeight;
   if (out.length !== 4 * N) throw new RangeError(`reducedOpening: output has ${out.length} words, expected ${4 * N}`);
   const shiftInv = inv(shift);
-  const groups = groupByPoint(terms, logN, pool);
   // With T(X) = g(X/s): (T(X) − T(z))/(X − z) = h(X/s)/s for h = (g − g(u))/(Y − u), u = z/s. So RO on s·H_N is
-  // (Σ h)/s on H_N: no coset shift to apply.
+  // (Σ h)/s on H_N: no coset shift to apply. The groups are g/s already, so their quotients sum to Σ h/s.
+  const groups = groupByPoint(terms, logN, pool, shiftInv);
   const quotient = pool.takeZeroed(4 * n);
   const limbs = pool.take(4 * n);
+  const limbs2 = groups.length > 1 ? pool.take(4 * n) : limbs;
+  const toCoefficients = (evals: Uint32Array, dst: Uint32Array) => {
+    splitLimbs(evals, n, dst); // evaluations of g/s on H_n, bit-reversed: the kernel's intt permutes them
+    for (let k = 0; k < 4; k++) inttBitReversed(dst.subarray(k * n, (k + 1) * n));
+  };
   let consistent = true;
-  for (const group of groups) {
-    const u = ext.mulBase(group.z, shiftInv);
-    checkOutsideDomain(u, logHeight);
-    unpackBitReversed(group.evals, logN, limbs); // evaluations of g on H_n, natural order
-    for (let k = 0; k < 4; k++) intt(limbs.subarray(k * n, (k + 1) * n));
-    const remainder = divideByLinear(limbs, n, u, quotient);
-    if (!ext.equals(remainder, group.y)) consistent = false;
+  // Two points at a time (ζ and ζ·ω here): one division loop runs both chains.
+  for (let gi = 0; gi < groups.length; gi += 2) {
+    const pair = groups.slice(gi, gi + 2);
+    const us = pair.map((group) => ext.mulBase(group.z, shiftInv));
+    us.forEach((u) => checkOutsideDomain(u, logHeight));
+    toCoefficients(pair[0].evals, limbs);
+    let remainders: Ext4[];
+    if (pair.length === 1) remainders = [divideByLinear(limbs, n, us[0], quotient)];
+    else {
+      toCoefficients(pair[1].evals, limbs2);
+      remainders = divideByLinear2(limbs, limbs2, n, us[0], us[1], quotient);
+    }
+    pair.forEach((group, j) => {
+      if (!ext.equals(remainders[j], group.y)) consistent = false;
+    });
   }
-  if (!consistent) return pointwiseReducedOpening(groups, logHeight, logBlowup, shift, out, pool);
+  if (limbs2 !== limbs) pool.give(limbs2);
+  if (!consistent) {
+    pointwiseReducedOpening(groups, shift, logHeight, logBlowup, shift, out, pool);
+    return null;
+  }
   for (const group of groups) pool.give(group.evals);
-  // packed Σ h → limb columns of Σ h/s
-  for (let i = 0, o = 0; i < n; i++, o += 4) {
-    limbs[i] = mulMod(quotient[o], shiftInv);
-    limbs[n + i] = mulMod(quotient[o + 1], shiftInv);
-    limbs[2 * n + i] = mulMod(quotient[o + 2], shiftInv);
-    limbs[3 * n + i] = mulMod(quotient[o + 3], shiftInv);
-  }
+  splitLimbs(quotient, n, limbs); // packed Σ h/s → limb columns
   pool.give(quotient);
   extendPacked(limbs, n, logBlowup, out, pool, true); // coefficients of Σ h/s straight to H_N
-  pool.give(limbs);
+  return limbs;
 }
 
 /**
  * The LDE (shift 1) of four limb columns, evaluations on H_n or (fromCoeffs) coefficients, packed into out
- * (4N words). One limb at a time, so that the column buffer is N words (a warm n-sized buffer given back
- * earlier) rather than 4N.
+ * (4N words). All four limbs in one call, so that the NTT worker pool (if started) extends them in parallel,
+ * then one interleaving pass that writes each output cache line once.
  */
-function extendPacked(limbs: Uint32Array, n: number, logBlowup: number, out: Uint32Array, pool: BufferPool, fromCoeffs = false): void {
+export function extendPacked(limbs: Uint32Array, n: number, logBlowup: number, out: Uint32Array, pool: BufferPool, fromCoeffs = false): void {
   const N = n << logBlowup;
-  const column = pool.take(N);
-  for (let k = 0; k < 4; k++) {
-    const limb = matrix(1, n, limbs.subarray(k * n, (k + 1) * n));
-    if (fromCoeffs) cosetLdeFromCoeffsInto(limb, log2Exact(N), matrix(1, N, column), 1);
-    else cosetLdeInto(limb, logBlowup, matrix(1, N, column), 1);
-    for (let i = 0, o = k; i < N; i++, o += 4) out[o] = column[i];
+  const columns = pool.take(4 * N);
+  const extended = matrix(4, N, columns);
+  if (fromCoeffs) cosetLdeFromCoeffsInto(matrix(4, n, limbs), log2Exact(N), extended, 1);
+  else cosetLdeInto(matrix(4, n, limbs), logBlowup, extended, 1);
+  for (let i = 0, o = 0; i < N; i++, o += 4) {
+    out[o] = columns[i];
+    out[o + 1] = columns[N + i];
+    out[o + 2] = columns[2 * N + i];
+    out[o + 3] = columns[3 * N + i];
   }
-  pool.give(column);
+  pool.give(columns);
 }
 
-/** The pointwise formula on all N rows, for claims inconsistent with the committed polynomials. */
-function pointwiseReducedOpening(groups: readonly PointGroup[], logHeight: number, logBlowup: number, shift: number, out: Uint32Array, pool: BufferPool): void {
+/**
+ * The pointwise formula on all N rows, for claims inconsistent with the committed polynomials; `rescale` undoes
+ * the groups' common factor (groupByPoint).
+ */
+function pointwiseReducedOpening(groups: readonly PointGroup[], rescale: number, logHeight: number, logBlowup: number, shift: number, out: Uint32Array, pool: BufferPool): void {
   const logN = logHeight - logBlowup;
   const n = 1 << logN;
   const N = 1 << logHeight;
@@ -242,4 +281,5 @@ function pointwiseReducedOpening(groups: readonly PointGroup[], logHeight: numbe
     extendPacked(limbs, n, logBlowup, numer, pool);
     addDeepQuotient(out, numer, group.y, xs, group.z);
   }
+  for (let i = 0; i < out.length; i++) out[i] = mulMod(out[i], rescale);
 }

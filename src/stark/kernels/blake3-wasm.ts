@@ -88,6 +88,8 @@ export interface DigestJob {
   readonly count: number;
   /** Outputs per batch that keep a batch's inputs (~256 KiB) in L2. */
   readonly batch: number;
+  /** Leaves (or child digests) hashed into one output: the work per output, for deciding whether to split a job. */
+  readonly inputsPerOutput: number;
   prepare(k: Kernel, batch: number): (j0: number, n: number) => number;
 }
 
@@ -98,14 +100,18 @@ interface ChunkPlan {
 }
 
 /**
- * Leaf digests of the same-height matrices' rows (concatenated), or with `pairs` the parents of adjacent
- * leaves, hashNode(leaf 2j, leaf 2j + 1), so the leaf level never has to be materialized in JS.
+ * Leaf digests of the same-height matrices' rows (concatenated) with `levels` = 0, or the digests `levels` tree
+ * levels above them: output j is the root of the subtree over rows [j·2^levels, (j + 1)·2^levels), built by
+ * hashNode in the kernel's memory. So the lowest levels, the bulk of a tree's digests, never reach JS: no copies
+ * out and back in, and no fresh pages for them (a fresh 64 MiB array costs ~175 ms of page faults on the VM).
  */
-export function leafJob(matrices: readonly Matrix[], height: number, pairs: boolean): DigestJob {
+export function leafJob(matrices: readonly Matrix[], height: number, levels: number): DigestJob {
   const width = matrices.reduce((s, m) => s + m.width, 0);
   for (const m of matrices) if (m.height !== height) throw new RangeError(`blake3-wasm: matrix heights ${m.height} and ${height} differ`);
-  if (pairs && height % 2 !== 0) throw new RangeError(`blake3-wasm: leaf pairs need an even height, got ${height}`);
-  const rowsPerOutput = pairs ? 2 : 1;
+  const rowsPerOutput = 2 ** levels;
+  if (!Number.isInteger(levels) || levels < 0 || height % rowsPerOutput !== 0) {
+    throw new RangeError(`blake3-wasm: ${levels} levels above ${height} leaves`);
+  }
   const numChunks = Math.max(1, Math.ceil(width / CHUNK_WORDS));
   const chunks: ChunkPlan[] = [];
   for (let c = 0; c < numChunks; c++) {
@@ -118,9 +124,10 @@ export function leafJob(matrices: readonly Matrix[], height: number, pairs: bool
   return {
     count: height / rowsPerOutput,
     batch: Math.max(2, naturalRows / rowsPerOutput),
+    inputsPerOutput: rowsPerOutput,
     prepare(k, batch) {
       const batchRows = align(batch * rowsPerOutput, 4);
-      // memory: [keys | rows (column-major, padded with zero columns to whole blocks) | chunk CVs | digests | pairs]
+      // memory: [keys | rows (column-major, padded with zero columns to whole blocks) | chunk CVs | digests | parents]
       // Column stride = batch + 16 words: with a power-of-two stride, the 16 loads of one block would all map
       // to the same L1 set and evict each other (measured: 4× slower at 16 columns).
       const stride = 4 * (batchRows + 16);
@@ -128,7 +135,8 @@ export function leafJob(matrices: readonly Matrix[], height: number, pairs: bool
       const cvs = rows + paddedWidth * stride;
       const digests = cvs + (numChunks > 1 ? numChunks * DIGEST_BYTES * batchRows : 0);
       const parents = digests + DIGEST_BYTES * batchRows;
-      ensure(k, parents + (pairs ? DIGEST_BYTES * align(batchRows / 2, 4) : 0)); // nodes writes whole groups of 4
+      // nodes hashes whole groups of 4: a short last level reads up to 8 and writes 4 digests past its count
+      ensure(k, parents + (levels > 0 ? DIGEST_BYTES * Math.max(8, batchRows) : 0));
       new Uint32Array(k.memory.buffer).fill(0, (rows + width * stride) >> 2, (rows + paddedWidth * stride) >> 2);
       return (j0, n) => {
         const mem32 = new Uint32Array(k.memory.buffer);
@@ -147,9 +155,14 @@ export function leafJob(matrices: readonly Matrix[], height: number, pairs: bool
         } else {
           hashMultiChunk(k, chunks, rows, stride, rows4, cvs, batchRows, digests);
         }
-        if (!pairs) return digests;
-        k.x.nodes(digests, digests + DIGEST_BYTES, 2 * DIGEST_BYTES, n, parents, NODE_KEY_AT, NODE_FLAGS);
-        return parents;
+        // Level by level, alternating between the two digest areas (the kernel's output must not alias its input).
+        let from = digests;
+        let to = parents;
+        for (let l = 1, count = rowCount >> 1; l <= levels; l++, count >>= 1) {
+          k.x.nodes(from, from + DIGEST_BYTES, 2 * DIGEST_BYTES, count, to, NODE_KEY_AT, NODE_FLAGS);
+          [from, to] = [to, from];
+        }
+        return from;
       };
     },
   };
@@ -197,6 +210,7 @@ function nodeJob(count: number, leftOf: (j0: number, n: number) => Uint8Array, r
   return {
     count,
     batch: NODE_BATCH,
+    inputsPerOutput: 2,
     prepare(k, batch) {
       const batch4 = align(batch, 4); // the kernel hashes groups of four; the tail lanes read stale digests
       const left = HEAP;
@@ -221,6 +235,7 @@ export function pairsJob(children: Uint8Array): DigestJob {
   return {
     count,
     batch: NODE_BATCH,
+    inputsPerOutput: 2,
     prepare(k, batch) {
       const input = HEAP;
       const out = input + 2 * DIGEST_BYTES * align(batch, 4);
@@ -261,9 +276,10 @@ function runAll(job: DigestJob, out: Uint8Array = new Uint8Array(job.count * DIG
 }
 
 /** Keyed-BLAKE3 (LEAF_KEY) digests of row i of the same-height matrices concatenated, for all rows. */
-export const hashLeavesWasm = (matrices: readonly Matrix[], height: number): Uint8Array => runAll(leafJob(matrices, height, false));
-/** hashNode(leaf 2i, leaf 2i + 1) for i < height/2, without materializing the leaves. */
-export const hashLeafPairsWasm = (matrices: readonly Matrix[], height: number): Uint8Array => runAll(leafJob(matrices, height, true));
+export const hashLeavesWasm = (matrices: readonly Matrix[], height: number): Uint8Array => runAll(leafJob(matrices, height, 0));
+/** The level-`levels` digests above those leaves (height/2^levels of them), without materializing the levels below. */
+export const hashSubtreesWasm = (matrices: readonly Matrix[], height: number, levels: number): Uint8Array =>
+  runAll(leafJob(matrices, height, levels));
 /** out[i] = hashNode(children[2i], children[2i + 1]) for 32-byte digests back to back. */
 export const compressPairsWasm = (children: Uint8Array): Uint8Array => runAll(pairsJob(children));
 /** nodes[i] = hashNode(nodes[i], injected[i]), in place (each batch is read before it is overwritten). */
@@ -271,7 +287,7 @@ export const injectWasm = (nodes: Uint8Array, injected: Uint8Array): void => voi
 
 export const wasmTreeHasher: TreeHasher = {
   leafDigests: hashLeavesWasm,
-  leafPairDigests: hashLeafPairsWasm,
+  subtreeDigests: hashSubtreesWasm,
   compressPairs: compressPairsWasm,
   injectInPlace: injectWasm,
 };

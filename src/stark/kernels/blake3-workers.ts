@@ -14,8 +14,8 @@ import { base64Bytes, wasmApi, type WasmMemory } from './wasm-api.ts';
 import { wasmBase64 as sharedWasmBase64 } from './blake3-shared.wasm.ts';
 import { SHARED_MAX_PAGES } from './blake3.wat.ts';
 
-/** Jobs below this many output digests are not worth a round trip to the helper. */
-const PARALLEL_MIN_OUTPUTS = 1024;
+/** Jobs hashing fewer inputs (rows or child digests) than this are not worth a round trip to the helper. */
+const PARALLEL_MIN_INPUTS = 2048;
 /** A helper round covers this many of the job's natural batches (~2 MiB of input: ~2 ms of hashing). */
 const BATCHES_PER_ROUND = 8;
 /**
@@ -158,7 +158,7 @@ function awaitHelper(h: Helper): void {
 function runParallel(job: DigestJob, out: Uint8Array): Uint8Array {
   const main = requireKernel();
   const h = helper;
-  if (h === null || job.count < PARALLEL_MIN_OUTPUTS) {
+  if (h === null || job.count < 2 || job.count * job.inputsPerOutput < PARALLEL_MIN_INPUTS) {
     runJob(main, job, out);
     return out;
   }
@@ -192,11 +192,11 @@ const fresh = (job: DigestJob) => new Uint8Array(job.count * DIGEST_BYTES);
 /** The wasm tree hasher with each level split between the main thread and the helper. */
 export const parallelTreeHasher: TreeHasher = {
   leafDigests: (matrices: readonly Matrix[], height: number) => {
-    const job = leafJob(matrices, height, false);
+    const job = leafJob(matrices, height, 0);
     return runParallel(job, fresh(job));
   },
-  leafPairDigests: (matrices: readonly Matrix[], height: number) => {
-    const job = leafJob(matrices, height, true);
+  subtreeDigests: (matrices: readonly Matrix[], height: number, levels: number) => {
+    const job = leafJob(matrices, height, levels);
     return runParallel(job, fresh(job));
   },
   compressPairs: (children: Uint8Array) => {

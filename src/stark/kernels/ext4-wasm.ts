@@ -1,9 +1,9 @@
 /**
  * The extension-field SIMD kernel (ext4.wat.ts) behind plain-TS signatures, for the PCS's hot loops: Σ_c r_c·f_c
  * over base columns (the DEEP combination), Σ_i w_i·f_i (barycentric evaluation), 1/(x_i − z) (barycentric
- * weights), Ruffini's division by X − z (the DEEP quotient) and FRI folding. Data is copied in (column by column,
- * or chunk by chunk when folding) to one module-private WebAssembly.Memory, grown on demand and kept: about
- * 36 bytes per row of the largest opening (the inverse-difference temporaries). Every result equals its plain-TS
+ * weights), Ruffini's division by X − z (the DEEP quotient) and FRI folding. Data is copied in (four columns at a
+ * time, or chunk by chunk when folding) to one module-private WebAssembly.Memory, grown on demand and kept: about
+ * 48 bytes per row of the largest opening (the two-point division). Every result equals its plain-TS
  * reference bit for bit (test/stark/ext4-kernel.test.ts); where wasm SIMD is missing, or below 16 rows, the
  * reference runs.
  */
@@ -15,10 +15,14 @@ import { wasmBase64 } from './ext4.wasm.ts';
 
 interface Ext4Exports {
   scaled_add_base(acc: number, col: number, n: number, c: number): void;
+  scaled_add_base4(acc: number, col: number, stride: number, n: number, c: number): void;
   dot_base(w: number, col: number, n: number, out: number): void;
+  dot_base4(w: number, col: number, stride: number, n: number, out: number): void;
   fold_pairs(src: number, dst: number, count: number, s: number, b: number): void;
+  fold_coeffs(src: number, stride: number, count: number, arity: number, b: number, out: number, outStride: number): void;
   inv_diff_norms(xs: number, n: number, c: number, b0s: number, b2s: number, norms: number, prefix: number, totals: number): number;
   divide_linear(g: number, stride: number, n: number, u: number, acc: number, rem: number): void;
+  divide_linear2(g1: number, g2: number, stride: number, n: number, u1: number, u2: number, acc: number, rems: number): void;
   inv_diff_finish(xs: number, n: number, c: number, b0s: number, b2s: number, norms: number, prefix: number, inverses: number, out: number, negateX: number): void;
 }
 
@@ -70,16 +74,24 @@ export function combineBaseColumns(acc: Uint32Array, columns: readonly Uint32Arr
     columns.forEach((col, c) => addScaledBase(acc, col, coeffs[c]));
     return;
   }
+  // Four columns per pass (scaled_add_base4), the last 1–3 one by one; coefficients at CONST_AT (64 bytes, up to DATA_AT).
   const accAt = DATA_AT;
   const colAt = accAt + 16 * n;
-  const mem = memoryWith(k, colAt + 4 * n);
+  const mem = memoryWith(k, colAt + 16 * n);
+  const setCoeff = (slot: number, r: Ext4) => {
+    for (let l = 0; l < 4; l++) mem[CONST_AT / 4 + 4 * slot + l] = mul(r[l], R_MOD_P);
+  };
   mem.set(acc, accAt / 4);
-  for (let c = 0; c < columns.length; c++) {
-    const r = coeffs[c];
-    mem[CONST_AT / 4] = mul(r[0], R_MOD_P);
-    mem[CONST_AT / 4 + 1] = mul(r[1], R_MOD_P);
-    mem[CONST_AT / 4 + 2] = mul(r[2], R_MOD_P);
-    mem[CONST_AT / 4 + 3] = mul(r[3], R_MOD_P);
+  let c = 0;
+  for (; c + 4 <= columns.length; c += 4) {
+    for (let t = 0; t < 4; t++) {
+      setCoeff(t, coeffs[c + t]);
+      mem.set(columns[c + t], colAt / 4 + t * n);
+    }
+    k.x.scaled_add_base4(accAt, colAt, 4 * n, n, CONST_AT);
+  }
+  for (; c < columns.length; c++) {
+    setCoeff(0, coeffs[c]);
     mem.set(columns[c], colAt / 4);
     k.x.scaled_add_base(accAt, colAt, n, CONST_AT);
   }
@@ -94,16 +106,26 @@ export function dotBaseColumns(weights: Uint32Array, columns: readonly Uint32Arr
   });
   const k = n < MIN_KERNEL_ROWS ? null : getKernel();
   if (k === null) return columns.map((col) => referenceDot(weights, col));
+  // Four columns per pass (dot_base4, sums after the column slots), the last 1–3 one by one.
   const wAt = DATA_AT;
   const colAt = wAt + 16 * n;
-  const mem = memoryWith(k, colAt + 4 * n);
+  const outAt = colAt + 16 * n;
+  const mem = memoryWith(k, outAt + 64);
   mem.set(weights, wAt / 4);
-  return columns.map((col) => {
-    mem.set(col, colAt / 4);
-    k.x.dot_base(wAt, colAt, n, OUT_AT);
-    const o = OUT_AT / 4;
-    return [mul(mem[o], R_MOD_P), mul(mem[o + 1], R_MOD_P), mul(mem[o + 2], R_MOD_P), mul(mem[o + 3], R_MOD_P)] as const;
-  });
+  const result = (o: number): Ext4 => [mul(mem[o], R_MOD_P), mul(mem[o + 1], R_MOD_P), mul(mem[o + 2], R_MOD_P), mul(mem[o + 3], R_MOD_P)];
+  const sums: Ext4[] = [];
+  let c = 0;
+  for (; c + 4 <= columns.length; c += 4) {
+    for (let t = 0; t < 4; t++) mem.set(columns[c + t], colAt / 4 + t * n);
+    k.x.dot_base4(wAt, colAt, 4 * n, n, outAt);
+    for (let t = 0; t < 4; t++) sums.push(result(outAt / 4 + 4 * t));
+  }
+  for (; c < columns.length; c++) {
+    mem.set(columns[c], colAt / 4);
+    k.x.dot_base(wAt, colAt, n, outAt);
+    sums.push(result(outAt / 4));
+  }
+  return sums;
 }
 
 /** The plain-TS dot product: 4 base products per row, summed in doubles (exact below 2^22 terms), reduced every 2^21. */
@@ -170,6 +192,27 @@ export function foldWithKernel(values: Uint32Array, logN: number, logArity: numb
   return true;
 }
 
+/**
+ * FRI's fold in coefficient form (fri/fold.ts foldCoefficients is the reference): coeffs holds m coefficients as
+ * four limb columns, natural order; out (same layout, m/2^logArity) gets Σ_t β^t·a_{k·2^logArity + t}. Returns
+ * false, doing nothing, where the kernel is unavailable.
+ */
+export function foldCoefficientsWithKernel(coeffs: Uint32Array, m: number, logArity: number, beta: Ext4, out: Uint32Array): boolean {
+  const count = m >> logArity;
+  const k = count < MIN_KERNEL_ROWS ? null : getKernel();
+  if (k === null) return false;
+  if (coeffs.length !== 4 * m || out.length !== 4 * count) throw new RangeError(`foldCoefficients: expected ${4 * m} words in and ${4 * count} out`);
+  const bAt = DATA_AT;
+  const srcAt = bAt + 64;
+  const outAt = srcAt + 16 * m;
+  const mem = memoryWith(k, outAt + 16 * count);
+  foldConstants(mem, bAt, beta);
+  mem.set(coeffs, srcAt / 4);
+  k.x.fold_coeffs(srcAt, 4 * m, count, 1 << logArity, bAt, outAt, 4 * count);
+  out.set(mem.subarray(outAt / 4, outAt / 4 + 4 * count));
+  return true;
+}
+
 /** 2^64 mod p: mont(x, R2) = x·2^32, into Montgomery form. */
 const R2_MOD_P = mul(R_MOD_P, R_MOD_P);
 
@@ -224,4 +267,30 @@ export function divideByLinearWithKernel(g: Uint32Array, n: number, u: Ext4, acc
   k.x.divide_linear(gAt, 4 * n, n, DATA_AT, accAt, OUT_AT);
   acc.set(mem.subarray(accAt / 4, accAt / 4 + 4 * n));
   return [mem[OUT_AT / 4], mem[OUT_AT / 4 + 1], mem[OUT_AT / 4 + 2], mem[OUT_AT / 4 + 3]];
+}
+
+/**
+ * divideByLinearWithKernel for two polynomials g1, g2 (limb columns) and two points at once, both quotients added
+ * into acc; returns [g1(u1), g2(u2)], or null, doing nothing, where the kernel is unavailable.
+ */
+export function divideByLinear2WithKernel(g1: Uint32Array, g2: Uint32Array, n: number, u1: Ext4, u2: Ext4, acc: Uint32Array): [Ext4, Ext4] | null {
+  const k = n < MIN_KERNEL_ROWS ? null : getKernel();
+  if (k === null) return null;
+  if (g1.length !== 4 * n || g2.length !== 4 * n || acc.length !== 4 * n) throw new RangeError(`divideByLinear2: expected ${4 * n} words of coefficients and accumulator`);
+  const u1At = DATA_AT;
+  const u2At = u1At + 64;
+  const g1At = u2At + 64;
+  const g2At = g1At + 16 * n;
+  const accAt = g2At + 16 * n;
+  const remsAt = accAt + 16 * n;
+  const mem = memoryWith(k, remsAt + 32);
+  foldConstants(mem, u1At, u1);
+  foldConstants(mem, u2At, u2);
+  mem.set(g1, g1At / 4);
+  mem.set(g2, g2At / 4);
+  mem.set(acc, accAt / 4);
+  k.x.divide_linear2(g1At, g2At, 4 * n, n, u1At, u2At, accAt, remsAt);
+  acc.set(mem.subarray(accAt / 4, accAt / 4 + 4 * n));
+  const r = remsAt / 4;
+  return [[mem[r], mem[r + 1], mem[r + 2], mem[r + 3]], [mem[r + 4], mem[r + 5], mem[r + 6], mem[r + 7]]];
 }

@@ -30,6 +30,41 @@ const scaledAddBase = (): string => `
  )`;
 
 /**
+ * scaled_add_base4(acc, col, stride, n, c): acc_i += Σ_{k<4} c_k·col_k,i·2^-32, column k at col + k·stride
+ * bytes, c: four elements. One pass over acc per four columns: the accumulator (16 bytes a row, out of cache at
+ * 2^20 rows) is what bounds scaled_add_base, not the products.
+ */
+const scaledAddBase4 = (): string => `
+ (func (export "scaled_add_base4") (param $acc i32) (param $col i32) (param $stride i32) (param $n i32) (param $c i32)
+  (local $end i32) (local $s2 i32) (local $s3 i32) ${v128Locals('C0', 'C1', 'C2', 'C3', 'f', 'r', 'a', 'm', 'P', 'PINV')}
+  ${initConstants}
+  ${set('C0', `(v128.load ${get('c')})`)} ${set('C1', `(v128.load offset=16 ${get('c')})`)}
+  ${set('C2', `(v128.load offset=32 ${get('c')})`)} ${set('C3', `(v128.load offset=48 ${get('c')})`)}
+  ${set('s2', `(i32.shl ${get('stride')} (i32.const 1))`)}
+  ${set('s3', addI32(get('s2'), get('stride')))}
+  ${set('end', addI32(get('col'), `(i32.shl ${get('n')} (i32.const 2))`))}
+  (block $done (loop $row
+   (br_if $done (i32.ge_u ${get('col')} ${get('end')}))
+   ${set('a', `(v128.load ${get('acc')})`)}
+   ${set('f', `(v128.load32_splat ${get('col')})`)}
+   ${mont('r', 'f', 'C0')}
+   ${addMod('a', 'a', 'r')}
+   ${set('f', `(v128.load32_splat ${addI32(get('col'), get('stride'))})`)}
+   ${mont('r', 'f', 'C1')}
+   ${addMod('a', 'a', 'r')}
+   ${set('f', `(v128.load32_splat ${addI32(get('col'), get('s2'))})`)}
+   ${mont('r', 'f', 'C2')}
+   ${addMod('a', 'a', 'r')}
+   ${set('f', `(v128.load32_splat ${addI32(get('col'), get('s3'))})`)}
+   ${mont('r', 'f', 'C3')}
+   ${addMod('a', 'a', 'r')}
+   (v128.store ${get('acc')} ${get('a')})
+   ${set('acc', addI32(get('acc'), '(i32.const 16)'))}
+   ${set('col', addI32(get('col'), '(i32.const 4)'))}
+   (br $row)))
+ )`;
+
+/**
  * dot_base(w, col, n, out): out = Σ_{i<n} w_i·col_i·2^-32 (w: n elements, col: n u32 words; n even).
  * Two accumulators halve the dependency chain through the modular additions.
  */
@@ -53,6 +88,41 @@ const dotBase = (): string => `
    (br $row)))
   ${addMod('s0', 's0', 's1')}
   (v128.store ${get('out')} ${get('s0')})
+ )`;
+
+/**
+ * dot_base4(w, col, stride, n, out): out_k = Σ_{i<n} w_i·col_k,i·2^-32 for the four columns k at col + k·stride
+ * bytes (out: four elements). One pass over w per four columns (w, 16 bytes a row, bounds dot_base).
+ */
+const dotBase4 = (): string => `
+ (func (export "dot_base4") (param $w i32) (param $col i32) (param $stride i32) (param $n i32) (param $out i32)
+  (local $end i32) (local $s2 i32) (local $s3 i32) ${v128Locals('s0', 's1', 'sb', 'sc', 'x', 'f', 'r', 'm', 'P', 'PINV')}
+  ${initConstants}
+  ${set('s2', `(i32.shl ${get('stride')} (i32.const 1))`)}
+  ${set('s3', addI32(get('s2'), get('stride')))}
+  ${set('end', addI32(get('col'), `(i32.shl ${get('n')} (i32.const 2))`))}
+  (block $done (loop $row
+   (br_if $done (i32.ge_u ${get('col')} ${get('end')}))
+   ${set('x', `(v128.load ${get('w')})`)}
+   ${set('f', `(v128.load32_splat ${get('col')})`)}
+   ${mont('r', 'x', 'f')}
+   ${addMod('s0', 's0', 'r')}
+   ${set('f', `(v128.load32_splat ${addI32(get('col'), get('stride'))})`)}
+   ${mont('r', 'x', 'f')}
+   ${addMod('s1', 's1', 'r')}
+   ${set('f', `(v128.load32_splat ${addI32(get('col'), get('s2'))})`)}
+   ${mont('r', 'x', 'f')}
+   ${addMod('sb', 'sb', 'r')}
+   ${set('f', `(v128.load32_splat ${addI32(get('col'), get('s3'))})`)}
+   ${mont('r', 'x', 'f')}
+   ${addMod('sc', 'sc', 'r')}
+   ${set('w', addI32(get('w'), '(i32.const 16)'))}
+   ${set('col', addI32(get('col'), '(i32.const 4)'))}
+   (br $row)))
+  (v128.store ${get('out')} ${get('s0')})
+  (v128.store offset=16 ${get('out')} ${get('s1')})
+  (v128.store offset=32 ${get('out')} ${get('sb')})
+  (v128.store offset=48 ${get('out')} ${get('sc')})
  )`;
 
 /**
@@ -206,15 +276,108 @@ const divideLinear = (): string => `
   )
  )`;
 
+/**
+ * divide_linear2(g1, g2, stride, n, u1, u2, acc, rems): divide_linear for two polynomials and two points at once,
+ * both quotients added into acc and the remainders stored at rems and rems + 16. Ruffini's chain is latency-bound
+ * (each step waits for the last); two independent chains in one loop overlap, nearly halving the time of two calls.
+ */
+const divideLinear2 = (): string => {
+  const load = (x: string, g: string) => [
+    set(x, `(v128.load32_splat ${addI32(get(g), `(i32.shl ${get('i')} (i32.const 2))`)})`),
+    set(x, `(i32x4.replace_lane 1 ${get(x)} (i32.load ${addI32(addI32(get(g), `(i32.shl ${get('i')} (i32.const 2))`), get('stride'))}))`),
+    set(x, `(i32x4.replace_lane 2 ${get(x)} (i32.load ${addI32(addI32(get(g), `(i32.shl ${get('i')} (i32.const 2))`), get('s2'))}))`),
+    set(x, `(i32x4.replace_lane 3 ${get(x)} (i32.load ${addI32(addI32(get(g), `(i32.shl ${get('i')} (i32.const 2))`), get('s3'))}))`),
+  ].join('\n   ');
+  // x += h·U, one lane of h at a time; the two chains interleaved lane by lane
+  const step = [0, 1, 2, 3].map((k) => [
+    set('t1', `(i32x4.splat (i32x4.extract_lane ${k} ${get('h1')}))`),
+    set('t2', `(i32x4.splat (i32x4.extract_lane ${k} ${get('h2')}))`),
+    mont('r1', 't1', `U${k}`), mont('r2', 't2', `V${k}`),
+    addMod('x1', 'x1', 'r1'), addMod('x2', 'x2', 'r2'),
+  ].join('\n   ')).join('\n   ');
+  return `
+ (func (export "divide_linear2") (param $g1 i32) (param $g2 i32) (param $stride i32) (param $n i32) (param $u1 i32) (param $u2 i32)
+  (param $acc i32) (param $rems i32)
+  (local $i i32) (local $p i32) (local $s2 i32) (local $s3 i32)
+  ${v128Locals('U0', 'U1', 'U2', 'U3', 'V0', 'V1', 'V2', 'V3', 'h1', 'h2', 'x1', 'x2', 't1', 't2', 'r1', 'r2', 'a', 'm', 'P', 'PINV')}
+  ${initConstants}
+  ${set('U0', `(v128.load ${get('u1')})`)} ${set('U1', `(v128.load offset=16 ${get('u1')})`)}
+  ${set('U2', `(v128.load offset=32 ${get('u1')})`)} ${set('U3', `(v128.load offset=48 ${get('u1')})`)}
+  ${set('V0', `(v128.load ${get('u2')})`)} ${set('V1', `(v128.load offset=16 ${get('u2')})`)}
+  ${set('V2', `(v128.load offset=32 ${get('u2')})`)} ${set('V3', `(v128.load offset=48 ${get('u2')})`)}
+  ${set('s2', `(i32.shl ${get('stride')} (i32.const 1))`)}
+  ${set('s3', addI32(get('s2'), get('stride')))}
+  ${set('i', get('n'))}
+  (loop $step
+   ${set('i', `(i32.sub ${get('i')} (i32.const 1))`)}
+   ${load('x1', 'g1')}
+   ${load('x2', 'g2')}
+   ${step}
+   ${set('h1', get('x1'))}
+   ${set('h2', get('x2'))}
+   (if (i32.eqz ${get('i')})
+    (then
+     (v128.store ${get('rems')} ${get('h1')})
+     (v128.store offset=16 ${get('rems')} ${get('h2')}))
+    (else
+     ${set('p', addI32(get('acc'), `(i32.shl (i32.sub ${get('i')} (i32.const 1)) (i32.const 4))`))}
+     ${set('a', `(v128.load ${get('p')})`)}
+     ${addMod('a', 'a', 'h1')}
+     ${addMod('a', 'a', 'h2')}
+     (v128.store ${get('p')} ${get('a')})
+     (br $step)))
+  )
+ )`;
+};
+
+/**
+ * fold_coeffs(src, stride, count, arity, b, out, outStride): FRI's fold in coefficient form. With f = Σ_t X^t·f_t(X^arity),
+ * the arity-fold by β is Σ_t β^t·f_t, so output coefficient k = Σ_{t<arity} β^t·a_{k·arity + t}, by Horner from
+ * t = arity − 1 down. Coefficients are four limb columns (limb l at src + l·stride bytes), natural order; so is the
+ * output (count elements, limb l at out + l·outStride). b: β's vectors B_0..B_3 (as fold_pairs).
+ */
+const foldCoeffs = (): string => {
+  const at = (base: string, s: string, l: number) => (l === 0 ? get(base) : addI32(get(base), l === 1 ? get(s) : `(i32.mul ${get(s)} (i32.const ${l}))`));
+  return `
+ (func (export "fold_coeffs") (param $src i32) (param $stride i32) (param $count i32) (param $arity i32) (param $b i32)
+  (param $out i32) (param $outStride i32)
+  (local $k i32) (local $t i32) (local $p i32) ${v128Locals('B0', 'B1', 'B2', 'B3', 'acc', 'x', 'tk', 'r', 'm', 'P', 'PINV')}
+  ${initConstants}
+  ${set('B0', `(v128.load ${get('b')})`)} ${set('B1', `(v128.load offset=16 ${get('b')})`)}
+  ${set('B2', `(v128.load offset=32 ${get('b')})`)} ${set('B3', `(v128.load offset=48 ${get('b')})`)}
+  (block $done (loop $coeff
+   (br_if $done (i32.ge_u ${get('k')} ${get('count')}))
+   ${set('acc', '(v128.const i32x4 0 0 0 0)')}
+   ${set('t', get('arity'))}
+   (loop $term
+    ${set('t', `(i32.sub ${get('t')} (i32.const 1))`)}
+    ${set('p', addI32(get('src'), `(i32.shl ${addI32(`(i32.mul ${get('k')} ${get('arity')})`, get('t'))} (i32.const 2))`))}
+    ${set('x', `(v128.load32_splat ${get('p')})`)}
+    ${[1, 2, 3].map((l) => set('x', `(i32x4.replace_lane ${l} ${get('x')} (i32.load ${at('p', 'stride', l)}))`)).join('\n    ')}
+    ;; x += β·acc, one lane of acc at a time
+    ${[0, 1, 2, 3].map((k) => [set('tk', `(i32x4.splat (i32x4.extract_lane ${k} ${get('acc')}))`), mont('r', 'tk', `B${k}`), addMod('x', 'x', 'r')].join('\n    ')).join('\n    ')}
+    ${set('acc', get('x'))}
+    (br_if $term (i32.gt_u ${get('t')} (i32.const 0))))
+   ${set('p', addI32(get('out'), `(i32.shl ${get('k')} (i32.const 2))`))}
+   ${[0, 1, 2, 3].map((l) => `(i32.store ${at('p', 'outStride', l)} (i32x4.extract_lane ${l} ${get('acc')}))`).join('\n   ')}
+   ${set('k', addI32(get('k'), '(i32.const 1)'))}
+   (br $coeff)))
+ )`;
+};
+
 export function wat(): string {
   return `(module
  (import "env" "memory" (memory 1))
 ${scaledAddBase()}
+${scaledAddBase4()}
 ${dotBase()}
+${dotBase4()}
 ${foldPairs()}
+${foldCoeffs()}
 ${invDiffNorms()}
 ${invDiffFinish()}
 ${divideLinear()}
+${divideLinear2()}
 )
 `;
 }

@@ -17,6 +17,7 @@ import {
   checkLdeFromCoeffs,
   referenceNtt,
   referenceIntt,
+  bitReversePermute,
   referenceCosetLde,
   referenceCosetLdeFromCoeffs,
   referenceCosetInterpolate,
@@ -216,6 +217,30 @@ export function intt(values: Uint32Array): void {
   const logN = checkLength('intt', values.length);
   if (values.length < MIN_KERNEL_SIZE) return referenceIntt(values);
   transformInKernel(values, logN, true);
+}
+
+/**
+ * In place: evaluations on H_n in BIT-REVERSED order → coefficients (natural order). The permutation runs in the
+ * kernel (bitrev_copy, cache-tiled) instead of in a JS loop before intt.
+ */
+export function inttBitReversed(values: Uint32Array): void {
+  const logN = checkLength('inttBitReversed', values.length);
+  if (values.length < MIN_KERNEL_SIZE) {
+    bitReversePermute(values);
+    return referenceIntt(values);
+  }
+  const n = values.length;
+  const k = requireKernel();
+  prepare(k, logN, 2 * n + SCRATCH_WORDS);
+  const a = k.data;
+  const b = a + 4 * n;
+  const scratch = b + 4 * n;
+  words(k).set(values, a / 4);
+  k.x.bitrev_copy(a, b, logN, scratch);
+  inverseDif(k, b, n);
+  k.x.bitrev_copy(b, a, logN, scratch);
+  scalePowers(k, a, a, n, inv(n), 1);
+  values.set(words(k).subarray(a / 4, a / 4 + n));
 }
 
 /** ntt / intt of `values` (2^logN ≥ 16 points) through the kernel's memory; the inverse also scales by 1/n. */

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PARAMS } from '../../../src/stark/fri/params.ts';
+import { DEFAULT_PARAMS } from '../../../src/stark/params.ts';
 import { setup } from '../../../src/stark/keys.ts';
 import { prove } from '../../../src/stark/prover.ts';
 import { PROOF_VERSION, readProof, writeProof } from '../../../src/stark/proof.ts';

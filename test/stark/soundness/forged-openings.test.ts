@@ -16,7 +16,7 @@ import { verify } from '../../../src/stark/verifier.ts';
 import { add } from '../../../src/stark/field/babybear.ts';
 import type { Matrix } from '../../../src/stark/matrix.ts';
 import type { Proof } from '../../../src/stark/proof.ts';
-import { TEST_PARAMS_INSECURE } from '../../../src/stark/fri/params.ts';
+import { TEST_PARAMS_INSECURE } from '../../../src/stark/params.ts';
 import { TEST_VERIFY_OPTIONS, fibonacciSystem, rangeCheckSystem, benchmarkSystem, type TestSystem } from '../../helpers/test-airs.ts';
 import { oodMismatch, replayChallenges, type Challenges } from './replay.ts';
 import { rejectionCode } from './reject.ts';
@@ -63,7 +63,7 @@ function forgeQuotient(vk: VerifyingKey, proof: Proof, values: OpenedValues[], c
 }
 
 interface Attack {
-  /** Added to each aux table's claimed sum (the aux trace itself is left as computed). */
+  /** Added to each aux table's claimed sum (TEST parameters: one repetition; the aux trace is left as computed). */
   sumShift?: Ext4[];
   /** Tables whose quotient opening is forged; scale 0 forges a zero change (the harness control). */
   forge: number[];
@@ -74,7 +74,7 @@ interface Attack {
 function cheatingProve(sys: TestSystem, attack: Attack): { vk: VerifyingKey; proof: Proof } {
   const { provingKey, verifyingKey: vk } = setup(sys.airs, sys.preprocessed, TEST_PARAMS_INSECURE);
   cheat.auxTrace = attack.sumShift
-    ? (r, call) => ({ aux: r.aux, claimedSum: ext.add(r.claimedSum, attack.sumShift![call % attack.sumShift!.length]) })
+    ? (r, call) => ({ aux: r.aux, claimedSums: [ext.add(r.claimedSums[0], attack.sumShift![call % attack.sumShift!.length])] })
     : null;
   try {
     cheat.auxCalls = 0;
@@ -129,12 +129,12 @@ describe('forged openings that satisfy the OOD identity', () => {
     const sys = rangeCheckSystem(5, values);
     const { provingKey, verifyingKey } = setup(sys.airs, sys.preprocessed, TEST_PARAMS_INSECURE);
     const honest = prove(provingKey, sys.traces, sys.publicValues);
-    const imbalance = honest.claimedSums.reduce<Ext4>((acc, s) => ext.add(acc, s), ext.ZERO);
+    const imbalance = honest.claimedSums.reduce<Ext4>((acc, [s]) => ext.add(acc, s), ext.ZERO);
     expect(ext.isZero(imbalance)).toBe(false);
     expect(rejectionCode(() => verify(verifyingKey, honest, sys.publicValues, TEST_VERIFY_OPTIONS))).toBe('bus-imbalance');
 
     const { vk, proof } = cheatingProve(sys, { sumShift: [ext.neg(imbalance), ext.ZERO], forge: [0] });
-    expect(ext.isZero(proof.claimedSums.reduce<Ext4>((acc, s) => ext.add(acc, s), ext.ZERO))).toBe(true);
+    expect(ext.isZero(proof.claimedSums.reduce<Ext4>((acc, [s]) => ext.add(acc, s), ext.ZERO))).toBe(true);
     expect(rejectionCode(() => verify(vk, proof, sys.publicValues, TEST_VERIFY_OPTIONS))).toBe('fri-final-poly-mismatch');
   });
 });

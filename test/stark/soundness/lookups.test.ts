@@ -9,7 +9,7 @@ import type { Air } from '../../../src/stark/air.ts';
 import { setup } from '../../../src/stark/keys.ts';
 import { prove } from '../../../src/stark/prover.ts';
 import { matrix } from '../../../src/stark/matrix.ts';
-import { TEST_PARAMS_INSECURE } from '../../../src/stark/fri/params.ts';
+import { TEST_PARAMS_INSECURE } from '../../../src/stark/params.ts';
 
 describe('bus attacks', () => {
   it('a value that is not in the byte table → bus-imbalance', () => {
@@ -37,7 +37,7 @@ describe('bus attacks', () => {
   it('one claimed sum altered in the proof → bus-imbalance', () => {
     const sys = rangeCheckSystem(5);
     const { verifyingKey, proof } = proveSystem(sys);
-    const claimedSums = [ext.add(proof.claimedSums[0], ext.ONE), proof.claimedSums[1]];
+    const claimedSums = [[ext.add(proof.claimedSums[0][0], ext.ONE)], proof.claimedSums[1]];
     expect(rejectionCode(() => verify(verifyingKey, { ...proof, claimedSums }, sys.publicValues, TEST_VERIFY_OPTIONS))).toBe('bus-imbalance');
   });
 
@@ -46,7 +46,7 @@ describe('bus attacks', () => {
     const sys = rangeCheckSystem(5);
     const { verifyingKey, proof } = proveSystem(sys);
     const delta: ext.Ext4 = [5, 0, 0, 1];
-    const claimedSums = [ext.add(proof.claimedSums[0], delta), ext.sub(proof.claimedSums[1], delta)];
+    const claimedSums = [[ext.add(proof.claimedSums[0][0], delta)], [ext.sub(proof.claimedSums[1][0], delta)]];
     expect(rejectionCode(() => verify(verifyingKey, { ...proof, claimedSums }, sys.publicValues, TEST_VERIFY_OPTIONS))).toBe('ood-constraint-mismatch');
   });
 });

@@ -2,11 +2,11 @@
 // prover in a test can learn α, the LogUp challenges and ζ, and measure how far the OOD identity is off.
 import * as ext from '../../../src/stark/field/ext4.ts';
 import type { Ext4 } from '../../../src/stark/field/ext4.ts';
-import { absorbFriParams } from '../../../src/stark/fri/params.ts';
+import { absorbParams } from '../../../src/stark/params.ts';
 import type { VerifyingKey } from '../../../src/stark/keys.ts';
 import type { Proof } from '../../../src/stark/proof.ts';
 import {
-  LABELS, PROTOCOL_LABEL, absorbPublicValues, auxTables, prepTables, recombineExt, roundShapes, sampleZeta,
+  LABELS, PROTOCOL_LABEL, absorbPublicValues, auxTables, prepTables, recombineExt, roundShapes, sampleLogupChallenges, sampleZeta,
 } from '../../../src/stark/protocol.ts';
 import { Transcript } from '../../../src/stark/transcript.ts';
 import { combineConstraints, evaluateAtPoint } from '../../../src/stark/builders/ood.ts';
@@ -20,16 +20,16 @@ export interface Challenges {
 
 export function replayChallenges(vk: VerifyingKey, proof: Proof, publicValues: readonly (readonly number[])[]): Challenges {
   const t = new Transcript(PROTOCOL_LABEL);
-  absorbFriParams(t, vk.params);
+  absorbParams(t, vk.params);
   t.absorbDigest(LABELS.vkDigest, vk.digest);
   absorbPublicValues(t, publicValues);
   t.absorbU32s(LABELS.logHeights, proof.logHeights);
   t.absorbDigest(LABELS.mainRoot, proof.mainRoot);
   const logup: Ext4[] = [];
   if (auxTables(vk).length > 0) {
-    logup.push(t.sampleExt(LABELS.logupAlpha), t.sampleExt(LABELS.logupGamma));
+    logup.push(...sampleLogupChallenges(t, vk.params.lookupRepetitions));
     t.absorbDigest(LABELS.auxRoot, proof.auxRoot!);
-    t.absorbExts(LABELS.claimedSums, proof.claimedSums);
+    t.absorbExts(LABELS.claimedSums, proof.claimedSums.flat());
   }
   const alpha = t.sampleExt(LABELS.constraintAlpha);
   t.absorbDigest(LABELS.quotientRoot, proof.quotientRoot);
@@ -56,7 +56,7 @@ export function oodMismatch(vk: VerifyingKey, proof: Proof, c: Challenges, publi
     selectors,
     publicValues: publicValues[t],
     challenges: c.logup,
-    claimedSum: a >= 0 ? proof.claimedSums[a] : ext.ZERO,
+    claimedSums: a >= 0 ? proof.claimedSums[a] : [],
   });
   const constraints = combineConstraints(values, c.alpha);
   const chunks = recombineExt(proof.openedValues[roundOf('quotient')][t][0], 1 << sys.logQuotientChunks);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { verify } from '../../../src/stark/verifier.ts';
 import { assertAcceptableSecurity, referenceSecurityContext } from '../../../src/stark/security.ts';
-import { TEST_PARAMS_INSECURE } from '../../../src/stark/fri/params.ts';
+import { TEST_PARAMS_INSECURE } from '../../../src/stark/params.ts';
 import { fibonacciSystem, proveSystem } from '../../helpers/test-airs.ts';
 import { rejectionCode } from './reject.ts';
 

@@ -5,7 +5,7 @@ import { verify } from '../../../src/stark/verifier.ts';
 import { readProof, writeProof } from '../../../src/stark/proof.ts';
 import { setup } from '../../../src/stark/keys.ts';
 import { prove } from '../../../src/stark/prover.ts';
-import { TEST_PARAMS_INSECURE } from '../../../src/stark/fri/params.ts';
+import { TEST_PARAMS_INSECURE } from '../../../src/stark/params.ts';
 import {
   TEST_VERIFY_OPTIONS, fibonacciSystem, permutationSystem, proveSystem, rangeCheckSystem,
 } from '../../helpers/test-airs.ts';

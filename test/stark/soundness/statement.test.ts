@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { verify } from '../../../src/stark/verifier.ts';
 import { setup } from '../../../src/stark/keys.ts';
-import { TEST_PARAMS_INSECURE } from '../../../src/stark/fri/params.ts';
+import { TEST_PARAMS_INSECURE } from '../../../src/stark/params.ts';
 import type { Air } from '../../../src/stark/air.ts';
 import {
   TEST_VERIFY_OPTIONS, fibonacciAir, fibonacciSystem, preprocessedSumSystem, proveSystem,

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { verify } from '../../../src/stark/verifier.ts';
 import { prove } from '../../../src/stark/prover.ts';
 import { pcsCommit } from '../../../src/stark/pcs.ts';
-import { TEST_PARAMS_INSECURE } from '../../../src/stark/fri/params.ts';
+import { TEST_PARAMS_INSECURE } from '../../../src/stark/params.ts';
 import { add } from '../../../src/stark/field/babybear.ts';
 import type { Matrix } from '../../../src/stark/matrix.ts';
 import {

@@ -6,7 +6,7 @@ import type { Air } from '../../../src/stark/air.ts';
 import { setup, verifyingKeyDigest, type VerifyingKey } from '../../../src/stark/keys.ts';
 import { prove } from '../../../src/stark/prover.ts';
 import { verify } from '../../../src/stark/verifier.ts';
-import { TEST_PARAMS_INSECURE } from '../../../src/stark/fri/params.ts';
+import { TEST_PARAMS_INSECURE } from '../../../src/stark/params.ts';
 import { TEST_VERIFY_OPTIONS, fibonacciAir, fibonacciSystem, rangeCheckSystem } from '../../helpers/test-airs.ts';
 import { rejectionCode } from './reject.ts';
 

@@ -10,9 +10,7 @@ import * as profiles from '../src/stark/params.ts';
 import { benchmarkSystem, rangeCheckSystem, type TestSystem } from '../test/helpers/test-airs.ts';
 import type { BenchRow } from './table.ts';
 import { measureFloorMs } from './primitives.ts';
-import { startNttWorkers, stopNttWorkers } from '../src/stark/ntt.ts';
-import { startHashWorker, stopHashWorker } from '../src/stark/kernels/blake3-workers.ts';
-import { startQuotientWorker, stopQuotientWorker } from '../src/stark/kernels/quotient-workers.ts';
+import { startProverThreads, stopProverThreads } from '../src/stark/threads.ts';
 
 type ProfileName = 'DEFAULT_PARAMS' | 'PROVEN_PARAMS' | 'TEST_PARAMS_INSECURE';
 
@@ -69,7 +67,7 @@ function lookupRows(logHeight: number): BenchRow[] {
 
 export async function runStarkBench(): Promise<BenchRow[]> {
   // Both cores: NTT columns, Merkle subtrees and quotient chunks are split with one helper thread each (results are identical).
-  await Promise.all([startNttWorkers(1), startHashWorker(), startQuotientWorker()]);
+  await startProverThreads();
   const heights = (process.env.STARK_BENCH_LOG_HEIGHTS ?? '16,20').split(',').map(Number);
   const rows: BenchRow[] = heights.flatMap((logHeight): BenchRow[] => {
     const f = measure(logHeight, 'DEFAULT_PARAMS');
@@ -86,7 +84,7 @@ export async function runStarkBench(): Promise<BenchRow[]> {
     ];
   });
   rows.push(...lookupRows(16));
-  await Promise.all([stopNttWorkers(), stopHashWorker(), stopQuotientWorker()]);
+  await stopProverThreads();
   return rows;
 }
 

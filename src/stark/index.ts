@@ -6,6 +6,7 @@ export { buildTableSystem, type TableSystem } from './constraint-system.ts';
 export { debugCheck, type DebugReport, type DebugTable, type ConstraintFailure, type BusImbalance } from './builders/debug.ts';
 export { setup, verifyingKeyDigest, type ProvingKey, type VerifyingKey, type TableKey, type SetupOptions } from './keys.ts';
 export { prove } from './prover.ts';
+export { startProverThreads, stopProverThreads } from './threads.ts';
 export { verify, type VerifyOptions } from './verifier.ts';
 export { readProof, writeProof, PROOF_VERSION, type Proof } from './proof.ts';
 export { DEFAULT_PARAMS, PROVEN_PARAMS, TEST_PARAMS_INSECURE, type StarkParams } from './params.ts';

@@ -22,6 +22,7 @@ import { powers as extPowers, type Ext4 } from './field/ext4.ts';
 import { matrix, type Matrix } from './matrix.ts';
 import { CHUNK_SIZE, forEachChunk, type RowEnv } from './builders/rows.ts';
 import { MAX_SUM_TERMS, extBatchInverseLanes, reduceSum } from './builders/lanes.ts';
+import { logupChunkKernel, runningSumOnKernel } from './kernels/quotient-logup.ts';
 
 const P = 0x78000001;
 
@@ -149,8 +150,12 @@ export interface AuxTrace {
 /**
  * Builds a table's auxiliary trace for `repetitions` LogUp repetitions. `env` evaluates on the trace itself
  * (length n, next = row i + 1 mod n); its challenges must be [α_0, γ_0, α_1, γ_1, …] (`logupChallenge`).
+ * Messages, inversions, fractions and running sums run on the wasm SIMD kernel (kernels/quotient-logup.ts) where
+ * it applies and `useKernel` allows; the TS lanes below are the reference it is tested against.
  */
-export function generateAuxTrace(interactions: readonly Interaction[], groups: readonly number[][], repetitions: number, env: RowEnv): AuxTrace {
+export function generateAuxTrace(
+  interactions: readonly Interaction[], groups: readonly number[][], repetitions: number, env: RowEnv, useKernel = true,
+): AuxTrace {
   const n = env.length;
   const numCols = auxExtWidth(interactions.length, groups, repetitions);
   const aux = matrix(4 * numCols, n);
@@ -189,8 +194,16 @@ export function generateAuxTrace(interactions: readonly Interaction[], groups: r
   const zeros = new Uint32Array(S);
   const av = aux.values;
   const blockCols = groups.length + 1; // extension columns per repetition
+  const kernel = !useKernel ? null : logupChunkKernel(
+    interactions.map((it) => it.fields.length), interactions.map((it) => reduce(it.bus)), groups, alphas,
+    Array.from({ length: repetitions }, (_, r) => env.challenges[logupChallenge(r, 'gamma')]), n,
+  );
   forEachChunk(program, env, ({ start, len, nodeValues }) => {
     const fields = fieldRoots.map((rs) => rs.map((root) => nodeValues[program.roots[root]]));
+    if (kernel !== null) {
+      kernel.chunk(fields, multRoot.map((root) => nodeValues[program.roots[root]]), start, len, av, n);
+      return;
+    }
     for (let r = 0; r < repetitions; r++) {
       for (let k = 0; k < K; k++) {
         messageLanes(fields[k], gammaWords[r], reduce(interactions[k].bus), alphas[r], messages, k * len, KS, len);
@@ -209,7 +222,10 @@ export function generateAuxTrace(interactions: readonly Interaction[], groups: r
     }
   });
   const claimedSums: Ext4[] = [];
-  for (let r = 0; r < repetitions; r++) claimedSums.push(runningSum(av, r * blockCols, groups.length, n));
+  for (let r = 0; r < repetitions; r++) {
+    const kernelSum = useKernel ? runningSumOnKernel(av, r * blockCols, groups.length, n) : null;
+    claimedSums.push(kernelSum ?? runningSum(av, r * blockCols, groups.length, n));
+  }
   return { aux, claimedSums };
 }
 

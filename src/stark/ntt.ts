@@ -81,5 +81,5 @@ export function cosetInterpolateInPlace(evalsBitRev: Matrix, shift?: number): vo
   evalsBitRev.values.set(reference.referenceCosetInterpolate(evalsBitRev, shift).values);
 }
 
-/** Node only, opt-in: run cosetLde / cosetLdeFromCoeffs on worker threads sharing the kernel's memory. */
+/** Node only, opt-in: run cosetLde / cosetLdeFromCoeffs / cosetInterpolate on worker threads sharing the kernel's memory. */
 export { startNttWorkers, stopNttWorkers } from './kernels/ntt-workers.ts';

@@ -55,7 +55,7 @@ export interface PcsVerifyRound {
 }
 
 export interface PcsProof {
-  /** Per round: the rows of every matrix at the round's distinct query indices (ascending), compactly. */
+  /** Per round: the leaves (row pairs, leafView) of every matrix at the round's distinct leaf indices (ascending), compactly. */
   readonly inputOpenings: MerkleMultiOpening[];
   readonly fri: FriProof;
 }
@@ -87,6 +87,31 @@ const releasedCommitments = new WeakSet<PcsCommitment>();
  */
 const openingScratch = new BufferPool();
 
+/**
+ * The Merkle tree's view of an N-row LDE: view row v < N/2 holds LDE rows v and v + N/2 interleaved,
+ * (c_0[v], c_0[v + N/2], c_1[v], c_1[v + N/2], …). Column-major, that is the same array read as 2·width columns
+ * of N/2 rows: no copy. One leaf per two rows halves the leaf hashing of narrow matrices (two rows of ≤ 8 words
+ * fill one BLAKE3 block, e.g. the quotient's) and drops the lowest level of node hashes of every tree; an opened
+ * leaf carries the partner row too (+width words, one sibling digest fewer). Rows v and v + N/2 rather than the
+ * (x, −x) neighbours 2v, 2v + 1: only this pairing is a view of the column-major buffer. Every matrix of a
+ * commitment is viewed so, whatever its height: LDE row i (at the tallest height) is in leaf i mod N_max/2.
+ */
+function leafView(lde: Matrix): Matrix {
+  if (lde.height < 2) throw new RangeError(`PCS: an LDE of ${lde.height} row cannot be committed in row pairs`);
+  return { width: 2 * lde.width, height: lde.height / 2, values: lde.values };
+}
+
+/** Which leaf of a tree of 2^logLeaves leaves holds LDE row `row` of its tallest matrices, and which half. */
+const leafOf = (row: number, logLeaves: number): number => row & ((1 << logLeaves) - 1);
+const halfOf = (row: number, logLeaves: number): number => (row >>> logLeaves) & 1;
+
+/** An LDE row back out of an opened view row (leafView): every other word, from `half`. */
+function rowOfLeaf(viewRow: Uint32Array, half: number): Uint32Array {
+  const out = new Uint32Array(viewRow.length >> 1);
+  for (let c = 0; c < out.length; c++) out[c] = viewRow[2 * c + half];
+  return out;
+}
+
 /** Lets the GC take the opening scratch and the released LDE buffers (e.g. a long-lived process between proofs). */
 export function pcsClearScratch(): void {
   openingScratch.clear();
@@ -103,7 +128,7 @@ export function pcsCommit(evals: Matrix[], params: FriParams): PcsCommitment {
     cosetLdeInto(m, params.logBlowup, lde, GENERATOR);
     return lde;
   });
-  const tree = merkleCommit(ldes);
+  const tree = merkleCommit(ldes.map(leafView));
   return { root: tree.root, tree, ldes, logTraceHeights };
 }
 
@@ -137,7 +162,7 @@ export function pcsCommitCoeffs(coeffs: Matrix[], logTraceHeights: number[], par
     cosetLdeFromCoeffsInto(m, logN, lde, GENERATOR);
     return lde;
   });
-  const tree = merkleCommit(ldes);
+  const tree = merkleCommit(ldes.map(leafView));
   return { root: tree.root, tree, ldes, logTraceHeights: [...logTraceHeights] };
 }
 
@@ -231,9 +256,9 @@ export function pcsProveOpenings(rounds: PcsOpenRound[], values: OpenedValues[],
     // 4. FRI, then open every round at the query indices.
     const { proof: fri, queryIndices } = friProve(inputs, transcript, params, { pool: openingScratch, foldInputInPlace: true });
     const logMax = heights[0];
-    const inputOpenings = rounds.map(({ commitment }) => {
-      const shift = logMax - commitment.tree.logMaxHeight;
-      return merkleOpenMany(commitment.tree, sortedUnique(queryIndices.map((i) => i >>> shift)));
+    const inputOpenings = rounds.map(({ commitment: { tree } }) => {
+      const shift = logMax - (tree.logMaxHeight + 1); // the tree has one leaf per two rows of the tallest LDE
+      return merkleOpenMany(tree, sortedUnique(queryIndices.map((i) => leafOf(i >>> shift, tree.logMaxHeight))));
     });
     return { inputOpenings, fri };
   } finally {
@@ -276,18 +301,23 @@ export function pcsVerify(rounds: PcsVerifyRound[], proof: PcsProof, transcript:
   const logLde = rounds.map((r) => r.dims.map((d) => d.logTraceHeight + logBlowup));
   const heights = distinctHeights(logLde);
   const logMax = heights[0];
-  const roundDims: MatrixDims[][] = rounds.map((r, i) => r.dims.map((d, m) => ({ width: d.width, height: 2 ** logLde[i][m] })));
+  // The trees commit leafView(lde): twice the width, half the height.
+  const roundDims: MatrixDims[][] = rounds.map((r, i) => r.dims.map((d, m) => ({ width: 2 * d.width, height: 2 ** (logLde[i][m] - 1) })));
 
   const openInputs = (queryIndices: readonly number[]): Ext4[][] => {
-    // Each round's rows at its distinct indices, checked against the round root.
+    // Each round's leaves at its distinct indices, checked against the round root; rows are read out of them.
     const rowsAt = rounds.map((round, r) => {
-      const shift = logMax - Math.max(...logLde[r]);
-      const indices = sortedUnique(queryIndices.map((i) => i >>> shift));
+      const logLeaves = Math.max(...logLde[r]) - 1;
+      const shift = logMax - (logLeaves + 1);
+      const indices = sortedUnique(queryIndices.map((i) => leafOf(i >>> shift, logLeaves)));
       const opening = proof.inputOpenings[r];
       if (opening.rows.length !== indices.length) throw shapeError(`PCS round ${r}: rows for ${opening.rows.length} indices, expected ${indices.length}`);
       merkleVerifyMany(round.root, roundDims[r], indices, opening);
       const byIndex = new Map(indices.map((idx, k) => [idx, opening.rows[k]]));
-      return (query: number) => byIndex.get(query >>> shift)!;
+      return (query: number) => {
+        const row = query >>> shift;
+        return byIndex.get(leafOf(row, logLeaves))!.map((leafRow) => rowOfLeaf(leafRow, halfOf(row, logLeaves)));
+      };
     });
     return queryIndices.map((index) => heights.map((logHeight) => {
       const position = index >>> (logMax - logHeight);
@@ -324,10 +354,10 @@ export function readPcsProof(r: ByteReader, shape: PcsProofShape): PcsProof {
   if (shape.rounds.length === 0) throw shapeError('PCS proof shape: no rounds');
   const logLde = shape.rounds.map((round) => round.dims.map((d) => d.logTraceHeight + params.logBlowup));
   const inputOpenings = shape.rounds.map((round, k) => {
-    const depth = Math.max(...logLde[k]);
+    const depth = Math.max(...logLde[k]) - 1; // leaves are row pairs (leafView)
     const count = r.u32InRange(1, Math.min(params.numQueries, 2 ** depth), `PCS round ${k} opened indices`);
     const rows: Uint32Array[][] = [];
-    for (let q = 0; q < count; q++) rows.push(round.dims.map((d, m) => readFields(r, d.width, `PCS round ${k} index ${q} matrix ${m}`)));
+    for (let q = 0; q < count; q++) rows.push(round.dims.map((d, m) => readFields(r, 2 * d.width, `PCS round ${k} index ${q} matrix ${m}`)));
     const nodes = readDigests(r, count * depth, `PCS round ${k} nodes`);
     return { rows, nodes };
   });

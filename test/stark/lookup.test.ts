@@ -1,11 +1,14 @@
 // LogUp's auxiliary trace against a row-by-row reference written with the scalar F_p^4 operations: every
 // column h_g = Σ m/(α − (bus + Σ γ^{j+1}·f_j)) and the running sum, for arities 1 to 70 (longer than one
 // unreduced sum) and paired and single groups; with two repetitions, each column block against the reference
-// under its own challenges.
+// under its own challenges. Both paths (the wasm kernel of kernels/quotient-logup.ts and the TS lanes), and the
+// kernel against the TS lanes on several chunks with edge values (0, 1, p − 1) in the trace and the challenges.
 import { describe, expect, it } from 'vitest';
 import type { Air } from '../../src/stark/air.ts';
 import { buildTableSystem } from '../../src/stark/constraint-system.ts';
 import { generateAuxTrace } from '../../src/stark/lookup.ts';
+import { logupChunkKernel } from '../../src/stark/kernels/quotient-logup.ts';
+import { P } from '../../src/stark/field/babybear.ts';
 import { traceNextRows, traceSelectors } from '../../src/stark/builders/selectors.ts';
 import type { RowEnv } from '../../src/stark/builders/rows.ts';
 import * as E from '../../src/stark/field/ext4.ts';
@@ -74,10 +77,12 @@ describe('LogUp auxiliary trace', () => {
   });
   const randomExt = (): Ext4 => [rng.next(), rng.next(), rng.next(), rng.next()];
 
-  it.each([1, 2, 3])('matches the row-by-row reference in every cell (%i repetitions)', (R) => {
+  it.each([
+    [1, 'kernel'], [2, 'kernel'], [3, 'kernel'], [1, 'TS'], [2, 'TS'], [3, 'TS'],
+  ] as const)('matches the row-by-row reference in every cell (%i repetitions, %s path)', (R, path) => {
     const challenges = Array.from({ length: 2 * R }, randomExt); // [α_0, γ_0, α_1, γ_1, …]
     expect(system.groups.some((g) => g.length === 2) && system.groups.some((g) => g.length === 1)).toBe(true);
-    const { aux, claimedSums } = generateAuxTrace(system.interactions, system.groups, R, env(challenges));
+    const { aux, claimedSums } = generateAuxTrace(system.interactions, system.groups, R, env(challenges), path === 'kernel');
     const block = system.groups.length + 1;
     expect(aux.width).toBe(4 * R * block);
     expect(claimedSums.length).toBe(R);
@@ -95,12 +100,38 @@ describe('LogUp auxiliary trace', () => {
     expect(wrong).toBe(0);
   });
 
-  it('refuses a challenge α equal to some message instead of dividing by zero', () => {
+  it.each([true, false])('refuses a challenge α equal to some message instead of dividing by zero (kernel: %s)', (useKernel) => {
     const gamma: Ext4 = [0, 0, 0, 0];
     // With γ = 0 every message of interaction 0 is α − 1; α = 1 makes it zero.
-    expect(() => generateAuxTrace(system.interactions, system.groups, 1, env([E.ONE, gamma]))).toThrow(/message is zero/);
+    expect(() => generateAuxTrace(system.interactions, system.groups, 1, env([E.ONE, gamma]), useKernel)).toThrow(/message is zero/);
     // The same collision in the second repetition only is refused too.
-    expect(() => generateAuxTrace(system.interactions, system.groups, 2, env([randomExt(), randomExt(), E.ONE, gamma]))).toThrow(/message is zero/);
+    expect(() => generateAuxTrace(system.interactions, system.groups, 2, env([randomExt(), randomExt(), E.ONE, gamma]), useKernel)).toThrow(/message is zero/);
+  });
+
+  it('the kernel applies to heights that are multiples of 8 only', () => {
+    const kernelFor = (rows: number) => logupChunkKernel([1], [3], [[0]], [randomExt()], [randomExt()], rows);
+    expect(kernelFor(32)).not.toBeNull();
+    expect(kernelFor(4)).toBeNull();
+  });
+
+  it.each([
+    [1, 12, 'random'], [2, 12, 'random'], [2, 11, 0], [1, 11, 1], [2, 10, P - 1], [1, 1, 'random'], [2, 2, 'random'],
+  ] as const)('kernel = TS lanes, %i repetitions, 2^%i rows, trace %s, edge-valued challenges', (R, logRows, fill) => {
+    const rows = 1 << logRows;
+    const edge = [0, 1, P - 1];
+    const cell = (): number => (fill !== 'random' ? fill : rng.next() % 4 === 0 ? edge[rng.next() % 3] : rng.next());
+    const big = matrix(WIDTH, rows, Uint32Array.from({ length: WIDTH * rows }, cell));
+    // α random (a message is zero with negligible probability); γ with edge coordinates
+    const challenges = Array.from({ length: 2 * R }, (_, i): Ext4 => (i % 2 === 0 ? randomExt() : [edge[i % 3], P - 1, 1, rng.next()]));
+    const bigEnv: RowEnv = {
+      length: rows, main: big, prep: null, aux: null, nextRow: traceNextRows(rows), selectors: traceSelectors(logRows),
+      publicValues: [], challenges, claimedSums: [],
+    };
+    const got = generateAuxTrace(system.interactions, system.groups, R, bigEnv, true);
+    const want = generateAuxTrace(system.interactions, system.groups, R, bigEnv, false);
+    expect(got.claimedSums).toEqual(want.claimedSums);
+    const i = got.aux.values.findIndex((x, j) => x !== want.aux.values[j]);
+    expect(i).toBe(-1);
   });
 
   it('refuses fewer challenges than the repetitions need', () => {

@@ -1,6 +1,7 @@
-// The optional worker-thread LDE (Node only) must give exactly the single-threaded results, for batch shapes
+// The optional worker-thread LDE and interpolation (Node only) must give exactly the single-threaded results, for batch shapes
 // where the column count is below, equal to and above the thread count.
 import { afterAll, describe, expect, it } from 'vitest';
+import { P } from '../../src/stark/field/babybear.ts';
 import { matrix, type Matrix } from '../../src/stark/matrix.ts';
 import * as wasm from '../../src/stark/kernels/ntt-wasm.ts';
 import * as ref from '../../src/stark/ntt-reference.ts';
@@ -38,6 +39,14 @@ describe('ntt worker threads', () => {
         wasm.cosetLdeFromCoeffs(coeffs, logN + logBlowup).values,
         ref.referenceCosetLdeFromCoeffs(coeffs, logN + logBlowup).values,
       )).toBe(-1);
+    }
+    // coset interpolation in place: columns split across the threads, edge values (0, 1, p − 1) included
+    for (const [logN, width, shift] of [[4, 1, 7], [5, 2, 1], [6, 3, 31], [10, 4, 7], [13, 5, 1], [16, 3, 7]]) {
+      const evals = randomMatrix(width, 2 ** logN);
+      evals.values.set([0, 1, P - 1, P - 1, 0, 1]);
+      const out = matrix(width, 2 ** logN, evals.values.slice());
+      wasm.cosetInterpolateInPlace(out, shift);
+      expect(firstMismatch(out.values, ref.referenceCosetInterpolate(evals, shift).values)).toBe(-1);
     }
     // the single-threaded entry points keep working on the shared memory
     const a = rng.array(2 ** 12);

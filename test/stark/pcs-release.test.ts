@@ -34,7 +34,8 @@ describe('pcsRelease', () => {
     expect(b.ldes[0].values.buffer).toBe(bufferA);
     const lde = cosetLde(evalsB, params.logBlowup, GENERATOR);
     expect(b.ldes[0].values).toEqual(lde.values);
-    expect(b.root).toEqual(merkleCommit([lde]).root);
+    // leaves are LDE rows v and v + N/2 (docs/stark.md, "PCS leaves are row pairs"): the column-major halves
+    expect(b.root).toEqual(merkleCommit([{ width: 2 * lde.width, height: lde.height / 2, values: lde.values }]).root);
   });
 
   it('pcsCommitCoeffs (NTT, then the evaluation LDE into reused memory) equals cosetLdeFromCoeffs', () => {

@@ -1,6 +1,6 @@
 /**
  * PCS: open/verify round trips over mixed heights, several points per matrix and several rounds
- * (evaluations and coefficient commitments); opened values are checked against a direct evaluation;
+ * (evaluations and coefficient commitments); the row-pair leaf layout; opened values are checked against a direct evaluation;
  * wrong claimed values are rejected; the proof encoding is strict.
  */
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import * as ext from '../../src/stark/field/ext4.ts';
 import type { Ext4 } from '../../src/stark/field/ext4.ts';
 import { bitReverse } from '../../src/stark/matrix.ts';
 import { intt } from '../../src/stark/ntt.ts';
+import { merkleCommit } from '../../src/stark/merkle.ts';
 import { Transcript } from '../../src/stark/transcript.ts';
 import { ByteReader, ByteWriter, DecodeError } from '../../src/stark/codec.ts';
 import { VerifyError } from '../../src/stark/errors.ts';
@@ -91,6 +92,26 @@ describe('PCS', () => {
       const x = mul(GENERATOR, pow(twoAdicGenerator(6), bitReverse(i, 6)));
       expect(lde.values[i]).toBe(evalCoeffs(col, ext.fromBase(x))[0]);
     }
+  });
+
+  it('commits LDE rows v and v + N/2 in one leaf, interleaved, at every height', () => {
+    // Built row by row from the docs/stark.md layout, independently of pcs.ts's zero-copy view.
+    const paired = main.ldes.map((lde) => {
+      const half = lde.height / 2;
+      const out = new Uint32Array(lde.values.length);
+      for (let v = 0; v < half; v++) {
+        for (let c = 0; c < lde.width; c++) {
+          out[(2 * c) * half + v] = lde.values[c * lde.height + v];
+          out[(2 * c + 1) * half + v] = lde.values[c * lde.height + half + v];
+        }
+      }
+      return { width: 2 * lde.width, height: half, values: out };
+    });
+    expect(merkleCommit(paired).root).toEqual(main.root);
+    expect(merkleCommit([...main.ldes]).root).not.toEqual(main.root);
+    // an opened leaf holds both rows of every matrix
+    const leaf = proof.inputOpenings[0].rows[0];
+    expect(leaf.map((r) => r.length)).toEqual(main.ldes.map((m) => 2 * m.width));
   });
 
   it('verifies an honest opening (mixed heights, several points, two rounds)', () => verifyWith(values, proof));

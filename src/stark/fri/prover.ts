@@ -37,12 +37,22 @@ function layerMatrix(values: Uint32Array, logHeight: number, logArity: number, p
   const width = 4 << logArity;
   const height = 1 << (logHeight - logArity);
   const out = pool.take(width * height);
-  // In blocks of 64 rows (8 KiB of packed codeword, L1-resident), column by column: 6× faster at 2^19×32 than
-  // whole columns, which read every cache line `width` times (measured: 37 vs 230 ms).
-  const block = Math.min(64, height);
+  // In blocks of 128 rows (16 KiB of packed codeword, L1-resident), one entry (4 limb columns) at a time: 6× faster
+  // at 2^19×32 than whole columns, which read every cache line `width` times (measured: 37 vs 230 ms), and four
+  // columns per pass rather than one halve it again (measured: 17 vs 28 ms).
+  const block = Math.min(128, height);
   for (let j0 = 0; j0 < height; j0 += block) {
-    for (let c = 0; c < width; c++) {
-      for (let j = j0, o = c * height + j0, k = j0 * width + c; j < j0 + block; j++, o++, k += width) out[o] = values[k];
+    for (let c = 0; c < width; c += 4) {
+      const o0 = c * height;
+      const o1 = o0 + height;
+      const o2 = o1 + height;
+      const o3 = o2 + height;
+      for (let j = j0, k = j0 * width + c; j < j0 + block; j++, k += width) {
+        out[o0 + j] = values[k];
+        out[o1 + j] = values[k + 1];
+        out[o2 + j] = values[k + 2];
+        out[o3 + j] = values[k + 3];
+      }
     }
   }
   return matrix(width, height, out);

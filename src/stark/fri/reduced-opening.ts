@@ -12,7 +12,7 @@ import * as ext from '../field/ext4.ts';
 import type { Ext4 } from '../field/ext4.ts';
 import { log2Exact, matrix } from '../matrix.ts';
 import type { Matrix } from '../matrix.ts';
-import { cosetLdeFromCoeffsInto, cosetLdeInto, inttBitReversed } from '../ntt.ts';
+import { cosetInterpolateInPlace, cosetLdeFromCoeffsInto, cosetLdeInto } from '../ntt.ts';
 import { addDeepQuotient, cosetPointsBitRev } from './deep.ts';
 import { combineBaseColumns, divideByLinear2WithKernel, divideByLinearWithKernel } from '../kernels/ext4-wasm.ts';
 import type { BufferPool } from './pool.ts';
@@ -212,8 +212,8 @@ export function reducedOpening(terms: readonly OpeningTerm[], logHeight: number,
   const limbs = pool.take(4 * n);
   const limbs2 = groups.length > 1 ? pool.take(4 * n) : limbs;
   const toCoefficients = (evals: Uint32Array, dst: Uint32Array) => {
-    splitLimbs(evals, n, dst); // evaluations of g/s on H_n, bit-reversed: the kernel's intt permutes them
-    for (let k = 0; k < 4; k++) inttBitReversed(dst.subarray(k * n, (k + 1) * n));
+    splitLimbs(evals, n, dst); // evaluations of g/s on H_n, bit-reversed: the kernel's interpolation permutes them
+    cosetInterpolateInPlace(matrix(4, n, dst.subarray(0, 4 * n)), 1); // all four limbs at once: the NTT workers share them
   };
   let consistent = true;
   // Two points at a time (ζ and ζ·ω here): one division loop runs both chains.

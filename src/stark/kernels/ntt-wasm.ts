@@ -34,8 +34,12 @@ export interface NttExports {
   extend_column(coeffs: number, out: number, m: number, blocks: number, c: number, tw: number, dt: number): void;
 }
 
-/** One column's LDE inside wasm memory (byte offsets); see extendColumns. Plain numbers, so workers can run it too. */
+/**
+ * One column's LDE inside wasm memory (byte offsets), see extendColumns, or (interpolate) one column's coset
+ * interpolation in place at src, see cosetInterpolateInPlace. Plain numbers, so workers can run it too.
+ */
 export interface ColumnJob {
+  interpolate?: boolean;
   fromEvals: boolean;
   src: number;
   coeffs: number;
@@ -53,8 +57,16 @@ export interface ColumnJob {
   tw: number;
 }
 
-/** Runs a ColumnJob; ntt-workers.ts mirrors these three calls in its worker source. */
+/** Runs a ColumnJob; ntt-workers.ts mirrors these calls in its worker source. */
 export function runColumnJob(x: NttExports, j: ColumnJob): void {
+  if (j.interpolate) {
+    // bit-reversed evaluations at src → (coeffs as scratch) → coefficients at src, scaled by the consts' powers
+    x.bitrev_copy(j.src, j.coeffs, j.logM, j.scratch);
+    x.dif(j.coeffs, j.m, j.itw, j.dt);
+    x.bitrev_copy(j.coeffs, j.src, j.logM, j.scratch);
+    x.scale_powers(j.src, j.src, j.m, j.consts);
+    return;
+  }
   if (j.fromEvals) {
     x.dif(j.src, j.m, j.itw, j.dt);
     x.bitrev_copy(j.src, j.coeffs, j.logM, j.scratch); // m·coefficients, natural order
@@ -331,23 +343,36 @@ function extendColumns(k: Kernel, input: Matrix, fromEvals: boolean, logM: numbe
     dt: k.dt,
     tw: k.tw,
   });
-  for (let c0 = 0; c0 < input.width; c0 += threads) {
-    const batch = Math.min(threads, input.width - c0);
-    const mem = words(k);
-    for (let t = 0; t < batch; t++) {
-      const column = input.values.subarray((c0 + t) * h, (c0 + t + 1) * h);
-      const j = job(t);
-      if (fromEvals) mem.set(column, j.src / 4);
-      else {
-        mem.set(column, j.coeffs / 4);
-        mem.fill(0, j.coeffs / 4 + h, j.coeffs / 4 + m);
-      }
+  const mem = words(k); // no growth below: the view stays valid
+  const load = (t: number, c: number) => {
+    const column = input.values.subarray(c * h, (c + 1) * h);
+    const j = job(t);
+    if (fromEvals) mem.set(column, j.src / 4);
+    else {
+      mem.set(column, j.coeffs / 4);
+      mem.fill(0, j.coeffs / 4 + h, j.coeffs / 4 + m);
     }
-    for (let t = 1; t < batch; t++) k.pool?.start(t - 1, job(t));
+  };
+  const store = (t: number, c: number) => lde.values.set(mem.subarray(job(t).out / 4, job(t).out / 4 + N), c * N);
+  runBatches(k, input.width, threads, job, load, store);
+}
+
+/** Columns [0, width) in batches of `threads`, column c0 + t in slot t (slot 0 on the main thread, t ≥ 1 on worker t − 1). */
+function runBatches(
+  k: Kernel,
+  width: number,
+  threads: number,
+  job: (t: number) => ColumnJob,
+  load: (t: number, column: number) => void,
+  store: (t: number, column: number) => void,
+): void {
+  for (let c0 = 0; c0 < width; c0 += threads) {
+    const batch = Math.min(threads, width - c0);
+    for (let t = 0; t < batch; t++) load(t, c0 + t);
+    for (let t = 1; t < batch; t++) k.pool!.start(t - 1, job(t));
     runColumnJob(k.x, job(0));
-    for (let t = 1; t < batch; t++) k.pool?.wait(t - 1);
-    const done = words(k);
-    for (let t = 0; t < batch; t++) lde.values.set(done.subarray(job(t).out / 4, job(t).out / 4 + N), (c0 + t) * N);
+    for (let t = 1; t < batch; t++) k.pool!.wait(t - 1);
+    for (let t = 0; t < batch; t++) store(t, c0 + t);
   }
 }
 
@@ -368,19 +393,33 @@ export function cosetInterpolateInPlace(evalsBitRev: Matrix, shift = GENERATOR):
   checkShift(shift);
   if (n < MIN_KERNEL_SIZE) return evalsBitRev.values.set(referenceCosetInterpolate(evalsBitRev, shift).values);
   const k = requireKernel();
-  prepare(k, logN, 2 * n + SCRATCH_WORDS);
-  const a = k.data;
-  const b = a + 4 * n;
-  const scratch = b + 4 * n;
-  const out = evalsBitRev;
-  const nInv = inv(n);
-  const shiftInv = inv(shift);
-  for (let c = 0; c < out.width; c++) {
-    words(k).set(evalsBitRev.values.subarray(c * n, (c + 1) * n), a / 4);
-    k.x.bitrev_copy(a, b, logN, scratch); // natural order: evaluations of g(X) = f(shift·X) on H_n
-    inverseDif(k, b, n);
-    k.x.bitrev_copy(b, a, logN, scratch); // n·(coefficients of g), g_i = f_i·shift^i
-    scalePowers(k, a, a, n, nInv, shiftInv);
-    out.values.set(words(k).subarray(a / 4, a / 4 + n), c * n);
-  }
+  // Columns run in batches, one per thread (the main thread plus the worker pool, if attached), as extendColumns.
+  const width = evalsBitRev.width;
+  const threads = Math.max(1, Math.min(width, 1 + (k.pool?.size ?? 0)));
+  const slotBytes = 4 * (2 * n + SCRATCH_WORDS);
+  prepare(k, logN, (threads * slotBytes) / 4);
+  // Per column: bit-reversed → natural order (evaluations of g(X) = f(shift·X) on H_n), inverse DIF and back to
+  // natural order (n·coefficients of g, g_i = f_i·shift^i), then scaled by (1/n)·shift^−i.
+  writePowers(words(k), CONSTS, inv(n), inv(shift));
+  // Slot t: [column: n words][scratch column: n words][bitrev_copy tile]
+  const job = (t: number): ColumnJob => ({
+    interpolate: true,
+    fromEvals: false,
+    src: k.data + t * slotBytes,
+    coeffs: k.data + t * slotBytes + 4 * n,
+    out: 0,
+    m: n,
+    blocks: 0,
+    consts: CONSTS,
+    logM: logN,
+    scratch: k.data + t * slotBytes + 8 * n,
+    itw: k.itw,
+    dt: k.dt,
+    tw: k.tw,
+  });
+  const values = evalsBitRev.values;
+  const mem = words(k);
+  const load = (t: number, c: number) => mem.set(values.subarray(c * n, (c + 1) * n), job(t).src / 4);
+  const store = (t: number, c: number) => values.set(mem.subarray(job(t).src / 4, job(t).src / 4 + n), c * n);
+  runBatches(k, width, threads, job, load, store);
 }

@@ -13,7 +13,7 @@ import { base64Bytes, wasmApi } from './wasm-api.ts';
 const GEN = 0;
 const DONE = 1;
 const FAILED = 2;
-const JOB = 3; // kind (0 stop, 1 from evaluations, 2 from coefficients), src, coeffs, out, m, blocks, consts, logM, itw, dt, tw, scratch
+const JOB = 3; // kind (0 stop, 1 from evaluations, 2 from coefficients, 3 interpolate), src, coeffs, out, m, blocks, consts, logM, itw, dt, tw, scratch
 const CONTROL_WORDS = 16;
 const MAX_WORKERS = 16;
 
@@ -34,11 +34,18 @@ for (;;) {
   const kind = c[${JOB}];
   if (kind === 0) break;
   try {
-    if (kind === 1) {
-      x.dif(c[${JOB + 1}], c[${JOB + 4}], c[${JOB + 8}], c[${JOB + 9}]);
+    if (kind === 3) {
       x.bitrev_copy(c[${JOB + 1}], c[${JOB + 2}], c[${JOB + 7}], c[${JOB + 11}]);
+      x.dif(c[${JOB + 2}], c[${JOB + 4}], c[${JOB + 8}], c[${JOB + 9}]);
+      x.bitrev_copy(c[${JOB + 2}], c[${JOB + 1}], c[${JOB + 7}], c[${JOB + 11}]);
+      x.scale_powers(c[${JOB + 1}], c[${JOB + 1}], c[${JOB + 4}], c[${JOB + 6}]);
+    } else {
+      if (kind === 1) {
+        x.dif(c[${JOB + 1}], c[${JOB + 4}], c[${JOB + 8}], c[${JOB + 9}]);
+        x.bitrev_copy(c[${JOB + 1}], c[${JOB + 2}], c[${JOB + 7}], c[${JOB + 11}]);
+      }
+      x.extend_column(c[${JOB + 2}], c[${JOB + 3}], c[${JOB + 4}], c[${JOB + 5}], c[${JOB + 6}], c[${JOB + 10}], c[${JOB + 9}]);
     }
-    x.extend_column(c[${JOB + 2}], c[${JOB + 3}], c[${JOB + 4}], c[${JOB + 5}], c[${JOB + 6}], c[${JOB + 10}], c[${JOB + 9}]);
   } catch (e) {
     Atomics.store(c, ${FAILED}, 1);
   }
@@ -68,7 +75,7 @@ function createPool(controls: Int32Array[]): ColumnPool {
     size: controls.length,
     start(worker: number, job: ColumnJob): void {
       const c = controls[worker];
-      const fields = [job.fromEvals ? 1 : 2, job.src, job.coeffs, job.out, job.m, job.blocks, job.consts, job.logM, job.itw, job.dt, job.tw, job.scratch];
+      const fields = [job.interpolate ? 3 : job.fromEvals ? 1 : 2, job.src, job.coeffs, job.out, job.m, job.blocks, job.consts, job.logM, job.itw, job.dt, job.tw, job.scratch];
       for (let i = 0; i < fields.length; i++) c[JOB + i] = fields[i] | 0;
       Atomics.add(c, GEN, 1);
       Atomics.notify(c, GEN);
@@ -77,13 +84,13 @@ function createPool(controls: Int32Array[]): ColumnPool {
       const c = controls[worker];
       const gen = Atomics.load(c, GEN);
       for (let done = Atomics.load(c, DONE); done !== gen; done = Atomics.load(c, DONE)) Atomics.wait(c, DONE, done);
-      if (Atomics.exchange(c, FAILED, 0) !== 0) throw new NttWorkerError(`ntt worker ${worker} failed while extending a column`);
+      if (Atomics.exchange(c, FAILED, 0) !== 0) throw new NttWorkerError(`ntt worker ${worker} failed while transforming a column`);
     },
   };
 }
 
 /**
- * Starts `count` worker threads (1 … 16) and routes cosetLde / cosetLdeFromCoeffs through them. Node only: the
+ * Starts `count` worker threads (1 … 16) and routes cosetLde / cosetLdeFromCoeffs / cosetInterpolate through them. Node only: the
  * dynamic import keeps node:worker_threads out of browser bundles. Replaces any workers already running.
  */
 export async function startNttWorkers(count: number): Promise<void> {

@@ -31,6 +31,15 @@ export interface QuotientExports {
   copy(a: number, out: number, n: number): void;
 }
 
+/** The LogUp auxiliary-trace functions of the same module (quotient-logup.ts); main thread only. */
+export interface LogupExports {
+  einv_fwd(x: number, prefix: number, n: number, S4: number, tot: number): void;
+  einv_bwd(x: number, prefix: number, tot: number, n: number, S4: number): void;
+  fsum(m1: number, x1: number, m2: number, x2: number, out: number, n: number, SX: number, SO: number): void;
+  zero(out: number, n: number): void;
+  prefix_sum(p: number, n: number): void;
+}
+
 /** 2^32 mod p: x·R_MOD_P is x's Montgomery form. */
 const R_MOD_P = 268435454;
 const PAGE = 65536;
@@ -43,16 +52,22 @@ const SRC_CHALLENGE = SOURCES.indexOf('challenge');
 const SRC_CLAIMED_SUM = SOURCES.indexOf('claimedSum');
 const S4 = 4 * CHUNK_SIZE; // bytes per block: a base buffer, or one coordinate of an extension buffer
 
-let kernel: { x: QuotientExports; memory: WasmMemory } | null | undefined;
+export interface QuotientKernel {
+  readonly x: QuotientExports & LogupExports;
+  readonly memory: WasmMemory;
+}
 
-function getKernel(): { x: QuotientExports; memory: WasmMemory } | null {
+let kernel: QuotientKernel | null | undefined;
+
+/** The main thread's kernel instance, or null without wasm SIMD. */
+export function getKernel(): QuotientKernel | null {
   if (kernel !== undefined) return kernel;
   kernel = null;
   if (wasmApi !== undefined) {
     try {
       const memory = new wasmApi.Memory({ initial: 1 });
       const instance = new wasmApi.Instance(new wasmApi.Module(base64Bytes(wasmBase64)), { env: { memory } });
-      kernel = { x: instance.exports as unknown as QuotientExports, memory };
+      kernel = { x: instance.exports as unknown as QuotientExports & LogupExports, memory };
     } catch {
       kernel = null; // no SIMD: the TS path runs
     }
@@ -138,7 +153,7 @@ interface Job {
   readonly layout: Layout;
 }
 
-function memoryWith(memory: WasmMemory, bytes: number): void {
+export function memoryWith(memory: WasmMemory, bytes: number): void {
   const have = memory.buffer.byteLength;
   if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
 }

@@ -159,38 +159,54 @@ const emul = (): string => `
  )`;
 
 /**
- * LogUp's batch inversion (lookup.ts), as 4 interleaved Montgomery-trick chains (lane l of each v128 takes the
- * elements ≡ l mod 4). einv_fwd(x, prefix, n, S4, tot): prefix_i ← the chain's product of the elements before i,
- * and tot (4 coordinates × 16 bytes) ← each chain's product of all n/4 elements. The caller inverts tot;
- * einv_bwd(x, prefix, tot, n, S4) then replaces x_i by 1/x_i, walking back. All in Montgomery form.
+ * LogUp's batch inversion (lookup.ts), as 8 interleaved Montgomery-trick chains: two v128 chain states, A for the
+ * vectors at even positions (elements 8m..8m+3) and B for the odd ones, lane l of each taking every 4th element,
+ * so two independent F_p^4 products are in flight (with one state, einv_fwd ran 1.5× slower: latency-bound, measured).
+ * einv_fwd(x, prefix, n, S4, tot): prefix_i ← the chain's product of the elements before i, and tot (A's 4
+ * coordinates × 16 bytes, then B's) ← each chain's product of all its elements. The caller inverts tot;
+ * einv_bwd(x, prefix, tot, n, S4) then replaces x_i by 1/x_i, walking back. n is a multiple of 8; all values in
+ * Montgomery form.
  */
+const loadExtAt = (dst: string, p: string, off: number) =>
+  [0, 1, 2, 3].map((c) => set(`${dst}${c}`, `(v128.load offset=${off} ${coordAt(p, c)})`)).join(' ');
+const storeExtAt = (p: string, src: string, off: number) =>
+  [0, 1, 2, 3].map((c) => `(v128.store offset=${off} ${coordAt(p, c)} ${get(`${src}${c}`)})`).join(' ');
+const takeR = (dst: string) => [0, 1, 2, 3].map((c) => set(`${dst}${c}`, get(`r${c}`))).join(' ');
+
 const einvFwd = (): string => `
  (func (export "einv_fwd") (param $x i32) (param $prefix i32) (param $n i32) (param $S4 i32) (param $tot i32)
   (local $end i32) (local $S8 i32) (local $S12 i32)
-  ${v128Locals('c0', 'c1', 'c2', 'c3', 'b0', 'b1', 'b2', 'b3', ...EXT_MUL_LOCALS)}
+  ${v128Locals('c0', 'c1', 'c2', 'c3', 'd0', 'd1', 'd2', 'd3', 'b0', 'b1', 'b2', 'b3', 'e0', 'e1', 'e2', 'e3', ...EXT_MUL_LOCALS)}
   ${extMulConstants} ${strides}
-  ${set('c0', splat(Number((1n << 32n) % BigInt(P))))}
-  ${rows('x', ['prefix'], `${storeExt('prefix', 'c')} ${loadExt('b', 'x')} ${extMul('c', 'b')}
-   ${[0, 1, 2, 3].map((c) => set(`c${c}`, get(`r${c}`))).join(' ')}`)}
-  ${[0, 1, 2, 3].map((c) => `(v128.store offset=${16 * c} ${get('tot')} ${get(`c${c}`)})`).join(' ')}
+  ${set('c0', splat(Number((1n << 32n) % BigInt(P))))} ${set('d0', get('c0'))}
+  ${set('end', addI32(get('x'), `(i32.shl ${get('n')} (i32.const 2))`))}
+  (block $done (loop $row
+   (br_if $done (i32.ge_u ${get('x')} ${get('end')}))
+   ${storeExtAt('prefix', 'c', 0)} ${storeExtAt('prefix', 'd', 16)}
+   ${loadExtAt('b', 'x', 0)} ${loadExtAt('e', 'x', 16)}
+   ${extMul('c', 'b')} ${takeR('c')}
+   ${extMul('d', 'e')} ${takeR('d')}
+   ${ptr('x', 32)} ${ptr('prefix', 32)}
+   (br $row)))
+  ${[0, 1, 2, 3].map((c) => `(v128.store offset=${16 * c} ${get('tot')} ${get(`c${c}`)}) (v128.store offset=${64 + 16 * c} ${get('tot')} ${get(`d${c}`)})`).join(' ')}
  )`;
 
 const einvBwd = (): string => `
  (func (export "einv_bwd") (param $x i32) (param $prefix i32) (param $tot i32) (param $n i32) (param $S4 i32)
   (local $S8 i32) (local $S12 i32)
-  ${v128Locals('v0', 'v1', 'v2', 'v3', 'p0', 'p1', 'p2', 'p3', 'b0', 'b1', 'b2', 'b3', ...EXT_MUL_LOCALS)}
+  ${v128Locals('v0', 'v1', 'v2', 'v3', 'u0', 'u1', 'u2', 'u3', 'p0', 'p1', 'p2', 'p3', 'q0', 'q1', 'q2', 'q3', 'b0', 'b1', 'b2', 'b3', 'e0', 'e1', 'e2', 'e3', ...EXT_MUL_LOCALS)}
   ${extMulConstants} ${strides}
-  ${[0, 1, 2, 3].map((c) => set(`v${c}`, `(v128.load offset=${16 * c} ${get('tot')})`)).join(' ')}
+  ${[0, 1, 2, 3].map((c) => set(`v${c}`, `(v128.load offset=${16 * c} ${get('tot')})`) + set(`u${c}`, `(v128.load offset=${64 + 16 * c} ${get('tot')})`)).join(' ')}
   (block $done (loop $row
    (br_if $done (i32.eqz ${get('n')}))
-   ${set('n', `(i32.sub ${get('n')} (i32.const 4))`)}
+   ${set('n', `(i32.sub ${get('n')} (i32.const 8))`)}
    ${set('x', `(i32.add ${get('x')} (i32.shl ${get('n')} (i32.const 2)))`)}
    ${set('prefix', `(i32.add ${get('prefix')} (i32.shl ${get('n')} (i32.const 2)))`)}
-   ${loadExt('p', 'prefix')} ${loadExt('b', 'x')}
-   ${extMul('p', 'v')}
-   ${storeExt('x', 'r')}
-   ${extMul('v', 'b')}
-   ${[0, 1, 2, 3].map((c) => set(`v${c}`, get(`r${c}`))).join(' ')}
+   ${loadExtAt('p', 'prefix', 0)} ${loadExtAt('b', 'x', 0)} ${loadExtAt('q', 'prefix', 16)} ${loadExtAt('e', 'x', 16)}
+   ${extMul('p', 'v')} ${storeExtAt('x', 'r', 0)}
+   ${extMul('q', 'u')} ${storeExtAt('x', 'r', 16)}
+   ${extMul('v', 'b')} ${takeR('v')}
+   ${extMul('u', 'e')} ${takeR('u')}
    ${set('x', `(i32.sub ${get('x')} (i32.shl ${get('n')} (i32.const 2)))`)}
    ${set('prefix', `(i32.sub ${get('prefix')} (i32.shl ${get('n')} (i32.const 2)))`)}
    (br $row)))
@@ -214,6 +230,25 @@ const fsum = (): string => `
    ${rows('po', ['pm1', 'pm2', 'px1', 'px2'], `${dotReduce('r', [[load(get('pm1')), load(get('px1'))], [load(get('pm2')), load(get('px2'))]])} (v128.store ${get('po')} ${get('r')})`)}
    ${set('c', addI32(get('c'), '(i32.const 1)'))}
    (br_if $coordinate (i32.lt_u ${get('c')} (i32.const 4))))
+ )`;
+
+/**
+ * prefix_sum(p, n): in place, x_i ← x_0 + … + x_i mod p (LogUp's running sum). Within a v128 two shifted
+ * modular additions (by one lane, then two) give the 4 partial sums; the carry (the previous vector's last
+ * lane, splatted) is added to all 4.
+ */
+const prefixSum = (): string => `
+ (func (export "prefix_sum") (param $p i32) (param $n i32)
+  (local $end i32) ${v128Locals('x', 't', 'carry', 'P')}
+  ${set('P', splat(P))}
+  ${rows('p', [], [
+    set('x', load(get('p'))),
+    set('t', shuffle([4, 0, 1, 2], get('x'), '(v128.const i32x4 0 0 0 0)')), addMod('x', 'x', 't'),
+    set('t', shuffle([4, 5, 0, 1], get('x'), '(v128.const i32x4 0 0 0 0)')), addMod('x', 'x', 't'),
+    addMod('x', 'x', 'carry'),
+    `(v128.store ${get('p')} ${get('x')})`,
+    set('carry', shuffle([3, 3, 3, 3], get('x'), get('x'))),
+  ].join('\n   '))}
  )`;
 
 /** zero(out, n): out_i = 0. */
@@ -263,6 +298,7 @@ ${einvFwd()}
 ${einvBwd()}
 ${fsum()}
 ${zero()}
+${prefixSum()}
 )
 `;
 }

@@ -5,7 +5,9 @@
  */
 import { mul, P } from '../src/stark/field/babybear.ts';
 import { matrix, type Matrix } from '../src/stark/matrix.ts';
-import { ntt, cosetLdeInto } from '../src/stark/ntt.ts';
+import { ntt } from '../src/stark/ntt.ts';
+import { pcsCommit, pcsRelease } from '../src/stark/pcs.ts';
+import { DEFAULT_PARAMS } from '../src/stark/params.ts';
 import { referenceNtt } from '../src/stark/ntt-reference.ts';
 import { compressPairsWasm, leafJob, requireKernel, runJob } from '../src/stark/kernels/blake3-wasm.ts';
 import { referenceTreeHasher, merkleCommit } from '../src/stark/merkle.ts';
@@ -29,14 +31,14 @@ function randomMatrix(width: number, logHeight: number): Matrix {
   return m;
 }
 
-/** Main-trace LDE + commit of a width × 2^logHeight trace at the given blowup: the floor of its proof. */
+/**
+ * The floor of a width × 2^logHeight trace's proof: its main-trace commitment (coset LDE + Merkle tree),
+ * exactly as the prover's first round makes it (pcsCommit), with warm buffers (pcsRelease returns them).
+ */
 export function measureFloorMs(width: number, logHeight: number, logBlowup: number): number {
   const trace = randomMatrix(width, logHeight);
-  const lde = matrix(width, 1 << (logHeight + logBlowup));
-  return bestOf(2, () => {
-    cosetLdeInto(trace, logBlowup, lde);
-    merkleCommit([lde]);
-  });
+  const params = { ...DEFAULT_PARAMS, logBlowup };
+  return bestOf(3, () => pcsRelease(pcsCommit([trace], params)));
 }
 
 export async function runPrimitivesBench(): Promise<BenchRow[]> {

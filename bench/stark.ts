@@ -7,6 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import { setup, prove, verify, readProof, writeProof } from '../src/stark/index.ts';
 import * as profiles from '../src/stark/params.ts';
+import type { StarkParams } from '../src/stark/params.ts';
 import { benchmarkSystem, rangeCheckSystem, type TestSystem } from '../test/helpers/test-airs.ts';
 import type { BenchRow } from './table.ts';
 import { measureFloorMs } from './primitives.ts';
@@ -17,7 +18,7 @@ type ProfileName = 'DEFAULT_PARAMS' | 'PROVEN_PARAMS' | 'TEST_PARAMS_INSECURE';
 interface StarkFigures {
   /** First proof in the process: pays for fresh (never touched) memory pages. */
   coldProveMs: number;
-  /** Second proof of the same statement: buffers come back from the PCS pool. */
+  /** Best of the second and third proofs of the same statement: buffers come back from the PCS pool. */
   proveMs: number;
   verifyMs: number;
   proofBytes: number;
@@ -32,8 +33,12 @@ function measure(logHeight: number, profileName: ProfileName, sys: TestSystem = 
     return { bytes, ms: performance.now() - t0 };
   };
   const cold = timeProof();
-  const warm = timeProof();
-  if (Buffer.compare(cold.bytes, warm.bytes) !== 0) throw new Error('bench: two proofs of the same statement differ');
+  // Best of two warm proofs, as the floor is a best-of too: one sample on a shared VM measures its neighbours.
+  const [first, second] = [timeProof(), timeProof()];
+  const warm = first.ms <= second.ms ? first : second;
+  for (const p of [first, second]) {
+    if (Buffer.compare(cold.bytes, p.bytes) !== 0) throw new Error('bench: two proofs of the same statement differ');
+  }
   const options = profileName === 'TEST_PARAMS_INSECURE' ? { minSecurityBits: 0 } : {};
   const check = () => verify(verifyingKey, readProof(warm.bytes, verifyingKey), sys.publicValues, options);
   check(); // warm-up: the verifier's first run compiles its code paths
@@ -43,8 +48,8 @@ function measure(logHeight: number, profileName: ProfileName, sys: TestSystem = 
 }
 
 /** Committed base-field cells per row of a system's tables: main + preprocessed, and LogUp aux (4 per ext column). */
-function committedCellsPerRow(sys: TestSystem): { main: number; aux: number } {
-  const { verifyingKey } = setup(sys.airs, sys.preprocessed, profiles.TEST_PARAMS_INSECURE);
+function committedCellsPerRow(sys: TestSystem, params: StarkParams = profiles.TEST_PARAMS_INSECURE): { main: number; aux: number } {
+  const { verifyingKey } = setup(sys.airs, sys.preprocessed, params);
   const tables = verifyingKey.tables;
   return {
     main: tables.reduce((s, t) => s + t.mainWidth + t.prepWidth, 0),
@@ -65,6 +70,22 @@ function lookupRows(logHeight: number): BenchRow[] {
   ];
 }
 
+/** The proven profile (124 queries, two LogUp repetitions): its cost next to DEFAULT_PARAMS'. */
+function provenRows(logHeight: number): BenchRow[] {
+  const plain = measure(logHeight, 'PROVEN_PARAMS');
+  const lookups = rangeCheckSystem(logHeight);
+  const withLookups = measure(logHeight, 'PROVEN_PARAMS', lookups);
+  const what = `PROVEN_PARAMS 16 × 2^${logHeight}`;
+  const lookupWhat = `PROVEN_PARAMS range-check 2^${logHeight} (LogUp × 2)`;
+  return [
+    { part: 'stark', metric: `prove ${what}`, value: plain.proveMs / 1000, unit: 's' },
+    { part: 'stark', metric: `verify ${what}`, value: plain.verifyMs, unit: 'ms' },
+    { part: 'stark', metric: `proof size ${what}`, value: plain.proofBytes / 1024, unit: 'KiB' },
+    { part: 'stark', metric: `prove ${lookupWhat}`, value: withLookups.proveMs / 1000, unit: 's' },
+    { part: 'stark', metric: `committed cells/row ${lookupWhat}, aux`, value: committedCellsPerRow(lookups, profiles.PROVEN_PARAMS).aux, unit: 'cells' },
+  ];
+}
+
 export async function runStarkBench(): Promise<BenchRow[]> {
   // Both cores: NTT columns, Merkle subtrees and quotient chunks are split with one helper thread each (results are identical).
   await startProverThreads();
@@ -76,14 +97,14 @@ export async function runStarkBench(): Promise<BenchRow[]> {
     return [
       { part: 'stark', metric: `floor: LDE + commit ${what}`, value: floorMs / 1000, unit: 's', note: 'same run' },
       { part: 'stark', metric: `prove ${what}, first in process`, value: f.coldProveMs / 1000, unit: 's' },
-      { part: 'stark', metric: `prove ${what}`, value: f.proveMs / 1000, unit: 's', note: 'second proof, warm buffers' },
+      { part: 'stark', metric: `prove ${what}`, value: f.proveMs / 1000, unit: 's', note: 'best of 2 warm proofs' },
       { part: 'stark', metric: `prove / floor ${what}`, value: f.proveMs / floorMs, unit: '×', target: '≤ 3' },
       { part: 'stark', metric: `proving rate ${what}`, value: (1 << logHeight) / f.proveMs, unit: 'k rows/s' },
       { part: 'stark', metric: `verify ${what}`, value: f.verifyMs, unit: 'ms', target: '≤ 50' },
       { part: 'stark', metric: `proof size ${what}`, value: f.proofBytes / 1024, unit: 'KiB', target: '≤ 200' },
     ];
   });
-  rows.push(...lookupRows(16));
+  rows.push(...lookupRows(16), ...provenRows(16));
   await stopProverThreads();
   return rows;
 }

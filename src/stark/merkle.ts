@@ -201,7 +201,8 @@ export function merkleOpen(tree: MerkleTree, index: number): MerkleOpening {
 }
 
 /** Sorted distinct values. */
-const sortedUnique = (xs: readonly number[]): number[] => [...new Set(xs)].sort((a, b) => a - b);
+/** Sorted distinct values (query indices, leaf positions). */
+export const sortedUnique = (xs: readonly number[]): number[] => [...new Set(xs)].sort((a, b) => a - b);
 
 export function merkleOpenMany(tree: MerkleTree, indices: number[]): MerkleMultiOpening {
   indices.forEach((i) => checkIndex(tree, i));

@@ -11,13 +11,13 @@ import { DIGEST_BYTES } from './hash.ts';
 import type { Digest } from './hash.ts';
 import { bitReverse, log2Exact, matrix } from './matrix.ts';
 import type { Matrix } from './matrix.ts';
-import { merkleCommit, merkleOpenMany, merkleVerifyMany } from './merkle.ts';
+import { merkleCommit, merkleOpenMany, merkleVerifyMany, sortedUnique } from './merkle.ts';
 import type { MatrixDims, MerkleMultiOpening, MerkleTree } from './merkle.ts';
 import { cosetLdeFromCoeffsInto, cosetLdeInto } from './ntt.ts';
 import type { Transcript } from './transcript.ts';
 import { GENERATOR, mul } from './field/babybear.ts';
 import type { BarycentricWeights } from './fri/deep.ts';
-import { barycentricWeights, combineExts, combineRow, evaluateColumns } from './fri/deep.ts';
+import { barycentricWeights, combineExts, combineRow, evaluateColumnsAt } from './fri/deep.ts';
 import { BufferPool } from './fri/pool.ts';
 import { reducedOpening } from './fri/reduced-opening.ts';
 import type { OpeningTerm } from './fri/reduced-opening.ts';
@@ -28,7 +28,7 @@ import { friProve } from './fri/prover.ts';
 import { friVerify } from './fri/verifier.ts';
 import { readDigests, readFields, readFriProof, writeDigests, writeFields, writeFriProof } from './fri/proof.ts';
 import type { FriProof } from './fri/proof.ts';
-import { friSchedule, sortedUnique } from './fri/schedule.ts';
+import { friSchedule } from './fri/schedule.ts';
 
 export interface PcsCommitment {
   readonly root: Digest;
@@ -211,16 +211,17 @@ function evaluateAll(rounds: PcsOpenRound[]): OpenedValues[] {
     if (points.length !== commitment.ldes.length) throw new RangeError(`pcsEvaluate: ${points.length} point lists for ${commitment.ldes.length} matrices`);
     return commitment.ldes.map((lde, m) => {
       const logN = commitment.logTraceHeights[m];
-      return points[m].map((z) => {
+      const weights = points[m].map((z) => {
         const key = `${logN}:${z.join(',')}`;
-        let weights = weightCache.get(key);
-        if (weights === undefined) {
+        let w = weightCache.get(key);
+        if (w === undefined) {
           const scratch = openingScratch.take(4 << logN);
-          weightCache.set(key, (weights = barycentricWeights(logN, z, GENERATOR, openingScratch.take(4 << logN), scratch)));
+          weightCache.set(key, (w = barycentricWeights(logN, z, GENERATOR, openingScratch.take(4 << logN), scratch)));
           openingScratch.give(scratch);
         }
-        return evaluateColumns(lde, logN, weights);
+        return w;
       });
+      return evaluateColumnsAt(lde, logN, weights); // all its points in one pass over the columns
     });
   });
 }

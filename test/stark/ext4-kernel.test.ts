@@ -2,14 +2,15 @@
  * The extension-field SIMD kernel (kernels/ext4-wasm.ts) against its plain-TS references (fri/packed.ts
  * addScaledBase, referenceDot), bit for bit, including the edge values 0 and p − 1; and BufferPool's contract.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { P } from '../../src/stark/field/babybear.ts';
 import type { Ext4 } from '../../src/stark/field/ext4.ts';
 import * as ext from '../../src/stark/field/ext4.ts';
 import { foldCodewordInto, foldOnceInto } from '../../src/stark/fri/fold.ts';
 import { addScaledBase, inverseDifferences } from '../../src/stark/fri/packed.ts';
 import { BufferPool } from '../../src/stark/fri/pool.ts';
-import { combineBaseColumns, dotBaseColumns, ext4KernelAvailable, inverseDifferencesWithKernel, referenceDot } from '../../src/stark/kernels/ext4-wasm.ts';
+import { combineBaseColumns, dotBaseColumns, dotBaseColumnsAt, ext4HelperPasses, ext4KernelAvailable, inverseDifferencesWithKernel, referenceDot } from '../../src/stark/kernels/ext4-wasm.ts';
+import { ext4WorkerRunning, startExt4Worker, stopExt4Worker } from '../../src/stark/kernels/ext4-workers.ts';
 import { xorshift as rng, randomField } from '../helpers/random-matrices.ts';
 
 const SEED = 0xe4e4;
@@ -50,6 +51,8 @@ describe('ext4 kernel', () => {
       // 4-column passes and the rest
       const columns = [column(n), new Uint32Array(n).fill(P - 1), new Uint32Array(n), column(n), column(n), new Uint32Array(n).fill(P - 1), column(n)];
       expect(dotBaseColumns(weights, columns)).toEqual(columns.map((col) => referenceDot(weights, col)));
+      const weights2 = column(4 * n);
+      expect(dotBaseColumnsAt([weights, weights2], columns)).toEqual([weights, weights2].map((w) => columns.map((col) => referenceDot(w, col))));
     });
   }
 
@@ -100,6 +103,55 @@ describe('ext4 kernel', () => {
     expect(() => combineBaseColumns(new Uint32Array(64), [new Uint32Array(15)], [[1, 0, 0, 0]])).toThrow(RangeError);
     expect(() => combineBaseColumns(new Uint32Array(64), [new Uint32Array(16)], [])).toThrow(RangeError);
     expect(() => dotBaseColumns(new Uint32Array(64), [new Uint32Array(8)])).toThrow(RangeError);
+  });
+});
+
+/**
+ * combineBaseColumns and dotBaseColumnsAt (two points) against their references: 21 and 18 columns (a pass of 16,
+ * then 5 or 2, padded to whole groups of four).
+ */
+function compareColumnLoops(n: number): void {
+  const columns = Array.from({ length: 21 }, (_, c) => (c === 5 ? new Uint32Array(n).fill(P - 1) : c === 8 ? new Uint32Array(n) : column(n)));
+  const coeffs: Ext4[] = columns.map((_, c) => (c % 3 === 0 ? [P - 1, P - 1, P - 1, P - 1] : c === 4 ? [1, 0, 0, 0] : element(7 * c)));
+  const acc = column(4 * n);
+  const expected = acc.slice();
+  columns.forEach((col, c) => addScaledBase(expected, col, coeffs[c]));
+  combineBaseColumns(acc, columns, coeffs);
+  expect(acc).toEqual(expected);
+  const weights = [column(4 * n), column(4 * n)];
+  weights[0].fill(P - 1, 0, 8).fill(P - 1, 2 * n, 2 * n + 64); // the largest products, in both halves
+  const dotted = columns.slice(0, 18);
+  expect(dotBaseColumnsAt(weights, dotted)).toEqual(weights.map((w) => dotted.map((col) => referenceDot(w, col))));
+}
+
+describe('ext4 kernel with the helper thread = reference', () => {
+  beforeAll(async () => {
+    await startExt4Worker();
+  });
+  afterAll(async () => {
+    await stopExt4Worker();
+  });
+
+  // 2^12 is the smallest pass the helper takes; 5000 rows split unevenly (2496 + 2504)
+  it.each([1 << 12, 5000, 1 << 15])('n = %i: the helper takes half of every pass, every value equal', (n) => {
+    expect(ext4WorkerRunning()).toBe(true);
+    const before = ext4HelperPasses();
+    compareColumnLoops(n);
+    expect(ext4HelperPasses() - before).toBe(4); // two passes each
+  });
+
+  it('leaves small passes to the main thread', () => {
+    const before = ext4HelperPasses();
+    compareColumnLoops(2048);
+    expect(ext4HelperPasses()).toBe(before);
+  });
+
+  it('stops cleanly, after which the main thread runs alone', async () => {
+    await stopExt4Worker();
+    expect(ext4WorkerRunning()).toBe(false);
+    const before = ext4HelperPasses();
+    compareColumnLoops(1 << 12);
+    expect(ext4HelperPasses()).toBe(before);
   });
 });
 

@@ -54,6 +54,10 @@ fieldLaws<Ext4>({
 });
 
 describe('babybear against BigInt', () => {
+  it('MONTGOMERY_R is 2^32 mod p', () => {
+    expect(BigInt(F.MONTGOMERY_R)).toBe((1n << 32n) % BigInt(F.P));
+  });
+
   const values = [...EDGE, ...rng.array(300)];
   const big = (x: number): bigint => BigInt(x);
   const mod = (x: bigint): number => Number(((x % p) + p) % p);

@@ -8,6 +8,8 @@ export const P = 0x78000001;
 /** Multiplicative generator of F_p^* (31, as in Plonky3 and risc0). */
 export const GENERATOR = 31;
 export const TWO_ADICITY = 27;
+/** 2^32 mod p: the wasm kernels keep x in Montgomery form x·2^32 mod p. */
+export const MONTGOMERY_R = 268435454;
 /** A primitive 2^27-th root of unity: GENERATOR^((p − 1) / 2^27). */
 const TWO_ADIC_ROOT = 440564289;
 

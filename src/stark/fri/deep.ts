@@ -10,7 +10,7 @@ import { bitReverse } from '../matrix.ts';
 import type { Matrix } from '../matrix.ts';
 import { mulFast } from '../ntt-reference.ts';
 import { addProductOfDifference, inverseDifferences } from './packed.ts';
-import { dotBaseColumns, inverseDifferencesWithKernel } from '../kernels/ext4-wasm.ts';
+import { dotBaseColumnsAt, inverseDifferencesWithKernel } from '../kernels/ext4-wasm.ts';
 
 /**
  * ω_N^bitrev_N(i) for i < N, grown on demand: the table for N serves every n ≤ N as its prefix, since
@@ -77,11 +77,16 @@ export function barycentricWeights(
   return { weights, scale };
 }
 
-/** f(z) for each column from its first 2^logN rows (one SIMD dot product per column, kernels/ext4-wasm.ts). */
-export function evaluateColumns(lde: Matrix, logN: number, { weights, scale }: BarycentricWeights): Ext4[] {
+/** f(z) for each column from its first 2^logN rows (SIMD dot products, kernels/ext4-wasm.ts). */
+export function evaluateColumns(lde: Matrix, logN: number, weights: BarycentricWeights): Ext4[] {
+  return evaluateColumnsAt(lde, logN, [weights])[0];
+}
+
+/** evaluateColumns at several points (result[j]: every column at point j), in one pass over the columns. */
+export function evaluateColumnsAt(lde: Matrix, logN: number, points: readonly BarycentricWeights[]): Ext4[][] {
   const n = 1 << logN;
   const columns = Array.from({ length: lde.width }, (_, c) => lde.values.subarray(c * lde.height, c * lde.height + n));
-  return dotBaseColumns(weights, columns).map((sum) => ext.mul(scale, sum));
+  return dotBaseColumnsAt(points.map((p) => p.weights), columns).map((sums, j) => sums.map((sum) => ext.mul(points[j].scale, sum)));
 }
 
 /** acc_i += (numer_i − y)/(x_i − z) for every row, x_i the bit-reversed coset points. */

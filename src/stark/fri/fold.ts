@@ -5,7 +5,7 @@
  * An arity-2^k fold is k binary folds with β, β², β⁴, …, i.e. Σ_t β^t·f_t for f = Σ_t X^t·f_t(X^{2^k}).
  * Codewords are packed extension elements: entry i is words [4i, 4i+4).
  */
-import { P, mul, inv, twoAdicGenerator } from '../field/babybear.ts';
+import { MONTGOMERY_R, P, mul, inv, twoAdicGenerator } from '../field/babybear.ts';
 import * as ext from '../field/ext4.ts';
 import type { Ext4 } from '../field/ext4.ts';
 import { bitReverse } from '../matrix.ts';
@@ -18,8 +18,6 @@ const W = ext.W;
 const P_LOCAL = 0x78000001;
 if (P_LOCAL !== P) throw new Error('fold: P out of sync with babybear.ts');
 const P_INV = 1 / P_LOCAL;
-/** 2^32 mod p. */
-const R_MOD_P = 268435454;
 
 function mulMod(a: number, b: number): number {
   const q = (a * b * P_INV) | 0;
@@ -65,7 +63,7 @@ function halfInverseXs(logN: number): Uint32Array {
 }
 
 function halfInverseXsMontgomery(logN: number): Uint32Array {
-  if (halfInverseXsMont.length < 1 << (logN - 1)) halfInverseXsMont = buildHalfInverseXs(logN, R_MOD_P);
+  if (halfInverseXsMont.length < 1 << (logN - 1)) halfInverseXsMont = buildHalfInverseXs(logN, MONTGOMERY_R);
   return halfInverseXsMont;
 }
 

@@ -7,7 +7,7 @@ import type { Ext4 } from '../field/ext4.ts';
 import { intt } from '../ntt.ts';
 import { bitReverse, matrix } from '../matrix.ts';
 import type { Matrix } from '../matrix.ts';
-import { merkleCommit, merkleOpenMany } from '../merkle.ts';
+import { merkleCommit, merkleOpenMany, sortedUnique } from '../merkle.ts';
 import type { MerkleTree } from '../merkle.ts';
 import type { Transcript } from '../transcript.ts';
 import { foldCodewordInto, foldCoefficients } from './fold.ts';
@@ -16,7 +16,7 @@ import { addScaledExt } from './packed.ts';
 import type { FriParams } from './params.ts';
 import { BufferPool } from './pool.ts';
 import type { FriLayerOpening, FriProof } from './proof.ts';
-import { FRI_LABELS, friSchedule, sortedUnique } from './schedule.ts';
+import { FRI_LABELS, friSchedule } from './schedule.ts';
 import type { FriSchedule } from './schedule.ts';
 
 export interface FriInput {

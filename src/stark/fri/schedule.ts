@@ -17,11 +17,6 @@ export const FRI_LABELS = {
   indices: 'fri-query-indices',
 } as const;
 
-/** Sorted distinct values. */
-export function sortedUnique(xs: readonly number[]): number[] {
-  return [...new Set(xs)].sort((a, b) => a - b);
-}
-
 export interface FriLayerShape {
   /** log2 size of the codeword this layer commits. */
   readonly logHeight: number;

@@ -6,14 +6,14 @@ import * as ext from '../field/ext4.ts';
 import type { Ext4 } from '../field/ext4.ts';
 import { VerifyError } from '../errors.ts';
 import { DIGEST_BYTES } from '../hash.ts';
-import { merkleVerifyMany } from '../merkle.ts';
+import { merkleVerifyMany, sortedUnique } from '../merkle.ts';
 import type { Transcript } from '../transcript.ts';
 import { bitReverse } from '../matrix.ts';
 import { foldCoset, powOmega } from './fold.ts';
 import { validateFriParams } from './params.ts';
 import type { FriParams } from './params.ts';
 import type { FriProof } from './proof.ts';
-import { FRI_LABELS, friSchedule, sortedUnique } from './schedule.ts';
+import { FRI_LABELS, friSchedule } from './schedule.ts';
 
 /**
  * Given the query indices (in the tallest domain), returns for each query the value of every input

@@ -1,9 +1,10 @@
 /**
  * The extension-field SIMD kernel (ext4.wat.ts) behind plain-TS signatures, for the PCS's hot loops: Σ_c r_c·f_c
  * over base columns (the DEEP combination), Σ_i w_i·f_i (barycentric evaluation), 1/(x_i − z) (barycentric
- * weights), Ruffini's division by X − z (the DEEP quotient) and FRI folding. Data is copied in (four columns at a
- * time, or chunk by chunk when folding) to one module-private WebAssembly.Memory, grown on demand and kept: about
- * 48 bytes per row of the largest opening (the two-point division). Every result equals its plain-TS
+ * weights), Ruffini's division by X − z (the DEEP quotient) and FRI folding. Data is copied in (up to 16 columns
+ * at a time, or chunk by chunk when folding) to one module-private WebAssembly.Memory, grown on demand and kept:
+ * about 100 bytes per row of the largest opening (16 columns and two points' weights), or to the helper
+ * thread's shared memory (ext4-workers.ts), which the column loops then split with it. Every result equals its plain-TS
  * reference bit for bit (test/stark/ext4-kernel.test.ts); where wasm SIMD is missing, or below 16 rows, the
  * reference runs.
  */
@@ -14,10 +15,8 @@ import { base64Bytes, wasmApi, type WasmMemory } from './wasm-api.ts';
 import { wasmBase64 } from './ext4.wasm.ts';
 
 interface Ext4Exports {
-  scaled_add_base(acc: number, col: number, n: number, c: number): void;
-  scaled_add_base4(acc: number, col: number, stride: number, n: number, c: number): void;
-  dot_base(w: number, col: number, n: number, out: number): void;
-  dot_base4(w: number, col: number, stride: number, n: number, out: number): void;
+  dot_columns(w: number, wStride: number, points: number, col: number, stride: number, groups: number, n: number, out: number): void;
+  combine_columns(acc: number, col: number, stride: number, groups: number, n: number, c: number): void;
   fold_pairs(src: number, dst: number, count: number, s: number, b: number): void;
   fold_coeffs(src: number, stride: number, count: number, arity: number, b: number, out: number, outStride: number): void;
   inv_diff_norms(xs: number, n: number, c: number, b0s: number, b2s: number, norms: number, prefix: number, totals: number): number;
@@ -56,6 +55,93 @@ export function ext4KernelAvailable(): boolean {
   return getKernel() !== null;
 }
 
+/** The kernel functions whose passes split their rows with the helper thread. */
+export type SplitExports = Pick<Ext4Exports, 'dot_columns' | 'combine_columns'>;
+
+/**
+ * The optional helper thread (ext4-workers.ts, Node only): a second instance of the kernel on a shared memory,
+ * which `x` (the main thread's instance of the same build) also runs on. A pass records the helper's half of
+ * the rows (`record()` returns a recorder of calls), posts it, runs its own half on `x`, then waits.
+ */
+export interface Ext4Helper {
+  readonly memory: WasmMemory;
+  /** The most the shared memory can grow to; larger passes stay on the main thread's private kernel. */
+  readonly maxBytes: number;
+  readonly x: SplitExports;
+  record(): SplitExports;
+  post(): void;
+  awaitDone(): void;
+}
+
+let helper: Ext4Helper | null = null;
+let helperPasses = 0;
+
+export function setExt4Helper(h: Ext4Helper | null): void {
+  helper = h;
+}
+
+/** Passes the helper thread has shared since the process started (for tests and benchmarks). */
+export function ext4HelperPasses(): number {
+  return helperPasses;
+}
+
+/** Below this many rows a pass stays on one thread: the round trip (tens of µs) would cost more than it saves. */
+const HELPER_MIN_ROWS = 1 << 12;
+
+/** Where a pass runs: `rows(x, from, count, part)` issues one kernel call for rows [from, from + count). */
+interface Runner {
+  readonly mem: Uint32Array;
+  /** Runs rows 0..n on one thread, or splits them with the helper; returns whether part 1 ran. */
+  pass(n: number, rows: (x: SplitExports, from: number, count: number, part: 0 | 1) => void): boolean;
+}
+
+/** The helper's shared memory when it is running, the pass is large enough and fits; else the private kernel. */
+function runnerFor(k: { x: Ext4Exports; memory: WasmMemory }, n: number, bytes: number): Runner {
+  const h = helper;
+  if (h === null || n < HELPER_MIN_ROWS || bytes > h.maxBytes) {
+    return { mem: memoryWith(k, bytes), pass: (count, rows) => (rows(k.x, 0, count, 0), false) };
+  }
+  return {
+    mem: memoryWith(h, bytes),
+    pass(count, rows) {
+      const half = (count >> 1) & ~15;
+      rows(h.record(), half, count - half, 1);
+      h.post();
+      try {
+        rows(h.x, 0, half, 0);
+      } finally {
+        h.awaitDone();
+      }
+      helperPasses++;
+      return true;
+    },
+  };
+}
+
+/**
+ * Column groups of four per pass (at most): a pass's columns are in the kernel's memory together (16 bytes a row
+ * per group), so this bounds the memory of a wide matrix; 16 columns cover the benchmark's trace in one pass.
+ */
+const MAX_GROUPS = 4;
+
+/** The passes over `width` columns: [first column, column count], whole groups of four but the last. */
+function columnBatches(width: number): [number, number][] {
+  const batches: [number, number][] = [];
+  for (let c = 0; c < width; c += 4 * MAX_GROUPS) batches.push([c, Math.min(4 * MAX_GROUPS, width - c)]);
+  return batches;
+}
+
+/**
+ * Copies base columns of n rows into the kernel's memory at `at`, padded with zero columns to whole groups of
+ * four (the column drivers' unit; a zero column adds nothing); returns the group count.
+ */
+function loadColumns(mem: Uint32Array, at: number, columns: readonly Uint32Array[], n: number): number {
+  const groups = Math.ceil(columns.length / 4);
+  columns.forEach((col, c) => mem.set(col, at / 4 + c * n));
+  mem.fill(0, at / 4 + columns.length * n, at / 4 + 4 * groups * n);
+  return groups;
+}
+
 function memoryWith(k: { memory: WasmMemory }, bytes: number): Uint32Array {
   const have = k.memory.buffer.byteLength;
   if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / PAGE));
@@ -74,56 +160,66 @@ export function combineBaseColumns(acc: Uint32Array, columns: readonly Uint32Arr
     columns.forEach((col, c) => addScaledBase(acc, col, coeffs[c]));
     return;
   }
-  // Four columns per pass (scaled_add_base4), the last 1–3 one by one; coefficients at CONST_AT (64 bytes, up to DATA_AT).
+  // Up to MAX_GROUPS groups of four columns per pass (combine_columns, row block by row block), their
+  // coefficients before them.
   const accAt = DATA_AT;
-  const colAt = accAt + 16 * n;
-  const mem = memoryWith(k, colAt + 16 * n);
-  const setCoeff = (slot: number, r: Ext4) => {
-    for (let l = 0; l < 4; l++) mem[CONST_AT / 4 + 4 * slot + l] = mul(r[l], R_MOD_P);
-  };
+  const cAt = accAt + 16 * n;
+  const colAt = cAt + 64 * MAX_GROUPS;
+  const { mem, pass } = runnerFor(k, n, colAt + 16 * n * Math.min(MAX_GROUPS, Math.ceil(columns.length / 4)));
   mem.set(acc, accAt / 4);
-  let c = 0;
-  for (; c + 4 <= columns.length; c += 4) {
-    for (let t = 0; t < 4; t++) {
-      setCoeff(t, coeffs[c + t]);
-      mem.set(columns[c + t], colAt / 4 + t * n);
+  for (const [c0, width] of columnBatches(columns.length)) {
+    mem.fill(0, cAt / 4, colAt / 4);
+    for (let c = 0; c < width; c++) {
+      for (let l = 0; l < 4; l++) mem[cAt / 4 + 4 * c + l] = mul(coeffs[c0 + c][l], R_MOD_P);
     }
-    k.x.scaled_add_base4(accAt, colAt, 4 * n, n, CONST_AT);
-  }
-  for (; c < columns.length; c++) {
-    setCoeff(0, coeffs[c]);
-    mem.set(columns[c], colAt / 4);
-    k.x.scaled_add_base(accAt, colAt, n, CONST_AT);
+    const groups = loadColumns(mem, colAt, columns.slice(c0, c0 + width), n);
+    pass(n, (x, from, rows) => x.combine_columns(accAt + 16 * from, colAt + 4 * from, 4 * n, groups, rows, cAt));
   }
   acc.set(mem.subarray(accAt / 4, accAt / 4 + 4 * n));
 }
 
 /** For each base column f of n rows: Σ_i w_i·f_i with w packed (n elements). Unreduced by any scale. */
 export function dotBaseColumns(weights: Uint32Array, columns: readonly Uint32Array[]): Ext4[] {
-  const n = weights.length / 4;
+  return dotBaseColumnsAt([weights], columns)[0];
+}
+
+/**
+ * dotBaseColumns for several weight vectors (the points a matrix is opened at): result[j][c] = Σ_i w_j,i·f_c,i.
+ * Each column is copied into the kernel's memory once for all of them.
+ */
+export function dotBaseColumnsAt(weightSets: readonly Uint32Array[], columns: readonly Uint32Array[]): Ext4[][] {
+  if (weightSets.length === 0) return [];
+  const n = weightSets[0].length / 4;
+  weightSets.forEach((w, j) => {
+    if (w.length !== 4 * n) throw new RangeError(`dotBaseColumns: weight vector ${j} has ${w.length} words, expected ${4 * n}`);
+  });
   columns.forEach((col, c) => {
     if (col.length !== n) throw new RangeError(`dotBaseColumns: column ${c} has ${col.length} rows, expected ${n}`);
   });
   const k = n < MIN_KERNEL_ROWS ? null : getKernel();
-  if (k === null) return columns.map((col) => referenceDot(weights, col));
-  // Four columns per pass (dot_base4, sums after the column slots), the last 1–3 one by one.
-  const wAt = DATA_AT;
-  const colAt = wAt + 16 * n;
-  const outAt = colAt + 16 * n;
-  const mem = memoryWith(k, outAt + 64);
-  mem.set(weights, wAt / 4);
-  const result = (o: number): Ext4 => [mul(mem[o], R_MOD_P), mul(mem[o + 1], R_MOD_P), mul(mem[o + 2], R_MOD_P), mul(mem[o + 3], R_MOD_P)];
-  const sums: Ext4[] = [];
-  let c = 0;
-  for (; c + 4 <= columns.length; c += 4) {
-    for (let t = 0; t < 4; t++) mem.set(columns[c + t], colAt / 4 + t * n);
-    k.x.dot_base4(wAt, colAt, 4 * n, n, outAt);
-    for (let t = 0; t < 4; t++) sums.push(result(outAt / 4 + 4 * t));
-  }
-  for (; c < columns.length; c++) {
-    mem.set(columns[c], colAt / 4);
-    k.x.dot_base(wAt, colAt, n, outAt);
-    sums.push(result(outAt / 4));
+  if (k === null) return weightSets.map((w) => columns.map((col) => referenceDot(w, col)));
+  // Up to MAX_GROUPS groups of four columns per pass with every weight vector (dot_columns, row block by row
+  // block), then the sums: per part, per point and column one element (zeroed: the kernel accumulates).
+  const points = weightSets.length;
+  const colAt = DATA_AT;
+  const wAt = colAt + 16 * n * Math.min(MAX_GROUPS, Math.ceil(columns.length / 4));
+  const outAt = wAt + 16 * n * points;
+  const partWords = 16 * points * MAX_GROUPS;
+  const { mem, pass } = runnerFor(k, n, outAt + 8 * partWords);
+  weightSets.forEach((w, j) => mem.set(w, wAt / 4 + 4 * n * j));
+  const sums: Ext4[][] = weightSets.map(() => []);
+  for (const [c0, width] of columnBatches(columns.length)) {
+    const groups = loadColumns(mem, colAt, columns.slice(c0, c0 + width), n);
+    mem.fill(0, outAt / 4, outAt / 4 + 2 * partWords);
+    const split = pass(n, (x, from, rows, part) => x.dot_columns(wAt + 16 * from, 16 * n, points, colAt + 4 * from, 4 * n, groups, rows, outAt + 4 * partWords * part));
+    // The parts' sums (Montgomery form, canonical) add mod p before leaving Montgomery form: the same element.
+    const result = (o: number): Ext4 => [0, 1, 2, 3].map((l) => {
+      const s = split ? mem[o + l] + mem[o + partWords + l] : mem[o + l];
+      return mul(s >= P ? s - P : s, R_MOD_P);
+    }) as unknown as Ext4;
+    sums.forEach((out, j) => {
+      for (let c = 0; c < width; c++) out.push(result(outAt / 4 + 4 * (j * 4 * groups + c)));
+    });
   }
   return sums;
 }

@@ -8,34 +8,11 @@
 import { addI32, addMod, get, initConstants, mont, set, shuffle, splat, subMod, v128Locals } from './ntt.wat.ts';
 
 /**
- * scaled_add_base(acc, col, n, c): acc_i += c·col_i·2^-32 for i < n (acc: n elements, col: n u32 words,
- * c: one element). Pass c·2^32 mod p to get acc_i += c·col_i.
- */
-const scaledAddBase = (): string => `
- (func (export "scaled_add_base") (param $acc i32) (param $col i32) (param $n i32) (param $c i32)
-  (local $end i32) ${v128Locals('C', 'f', 'r', 'a', 'm', 'P', 'PINV')}
-  ${initConstants}
-  ${set('C', `(v128.load ${get('c')})`)}
-  ${set('end', addI32(get('col'), `(i32.shl ${get('n')} (i32.const 2))`))}
-  (block $done (loop $row
-   (br_if $done (i32.ge_u ${get('col')} ${get('end')}))
-   ${set('f', `(v128.load32_splat ${get('col')})`)}
-   ${mont('r', 'f', 'C')}
-   ${set('a', `(v128.load ${get('acc')})`)}
-   ${addMod('a', 'a', 'r')}
-   (v128.store ${get('acc')} ${get('a')})
-   ${set('acc', addI32(get('acc'), '(i32.const 16)'))}
-   ${set('col', addI32(get('col'), '(i32.const 4)'))}
-   (br $row)))
- )`;
-
-/**
- * scaled_add_base4(acc, col, stride, n, c): acc_i += Σ_{k<4} c_k·col_k,i·2^-32, column k at col + k·stride
- * bytes, c: four elements. One pass over acc per four columns: the accumulator (16 bytes a row, out of cache at
- * 2^20 rows) is what bounds scaled_add_base, not the products.
+ * $scaled_add_base4(acc, col, stride, n, c) (internal: combine_columns' rows): acc_i += Σ_{k<4} c_k·col_k,i·2^-32,
+ * column k at col + k·stride bytes, c: four elements.
  */
 const scaledAddBase4 = (): string => `
- (func (export "scaled_add_base4") (param $acc i32) (param $col i32) (param $stride i32) (param $n i32) (param $c i32)
+ (func $scaled_add_base4 (param $acc i32) (param $col i32) (param $stride i32) (param $n i32) (param $c i32)
   (local $end i32) (local $s2 i32) (local $s3 i32) ${v128Locals('C0', 'C1', 'C2', 'C3', 'f', 'r', 'a', 'm', 'P', 'PINV')}
   ${initConstants}
   ${set('C0', `(v128.load ${get('c')})`)} ${set('C1', `(v128.load offset=16 ${get('c')})`)}
@@ -65,39 +42,15 @@ const scaledAddBase4 = (): string => `
  )`;
 
 /**
- * dot_base(w, col, n, out): out = Σ_{i<n} w_i·col_i·2^-32 (w: n elements, col: n u32 words; n even).
- * Two accumulators halve the dependency chain through the modular additions.
- */
-const dotBase = (): string => `
- (func (export "dot_base") (param $w i32) (param $col i32) (param $n i32) (param $out i32)
-  (local $end i32) ${v128Locals('s0', 's1', 'x', 'f', 'r', 'm', 'P', 'PINV')}
-  ${initConstants}
-  ${set('end', addI32(get('col'), `(i32.shl ${get('n')} (i32.const 2))`))}
-  (block $done (loop $row
-   (br_if $done (i32.ge_u ${get('col')} ${get('end')}))
-   ${set('x', `(v128.load ${get('w')})`)}
-   ${set('f', `(v128.load32_splat ${get('col')})`)}
-   ${mont('r', 'x', 'f')}
-   ${addMod('s0', 's0', 'r')}
-   ${set('x', `(v128.load offset=16 ${get('w')})`)}
-   ${set('f', `(v128.load32_splat offset=4 ${get('col')})`)}
-   ${mont('r', 'x', 'f')}
-   ${addMod('s1', 's1', 'r')}
-   ${set('w', addI32(get('w'), '(i32.const 32)'))}
-   ${set('col', addI32(get('col'), '(i32.const 8)'))}
-   (br $row)))
-  ${addMod('s0', 's0', 's1')}
-  (v128.store ${get('out')} ${get('s0')})
- )`;
-
-/**
- * dot_base4(w, col, stride, n, out): out_k = Σ_{i<n} w_i·col_k,i·2^-32 for the four columns k at col + k·stride
- * bytes (out: four elements). One pass over w per four columns (w, 16 bytes a row, bounds dot_base).
+ * $dot_base4(w, col, stride, n, out) (internal: dot_columns' rows): out_k += Σ_{i<n} w_i·col_k,i·2^-32 for the four
+ * columns k at col + k·stride bytes (out: four canonical elements).
  */
 const dotBase4 = (): string => `
- (func (export "dot_base4") (param $w i32) (param $col i32) (param $stride i32) (param $n i32) (param $out i32)
+ (func $dot_base4 (param $w i32) (param $col i32) (param $stride i32) (param $n i32) (param $out i32)
   (local $end i32) (local $s2 i32) (local $s3 i32) ${v128Locals('s0', 's1', 'sb', 'sc', 'x', 'f', 'r', 'm', 'P', 'PINV')}
   ${initConstants}
+  ${set('s0', `(v128.load ${get('out')})`)} ${set('s1', `(v128.load offset=16 ${get('out')})`)}
+  ${set('sb', `(v128.load offset=32 ${get('out')})`)} ${set('sc', `(v128.load offset=48 ${get('out')})`)}
   ${set('s2', `(i32.shl ${get('stride')} (i32.const 1))`)}
   ${set('s3', addI32(get('s2'), get('stride')))}
   ${set('end', addI32(get('col'), `(i32.shl ${get('n')} (i32.const 2))`))}
@@ -123,6 +76,64 @@ const dotBase4 = (): string => `
   (v128.store offset=16 ${get('out')} ${get('s1')})
   (v128.store offset=32 ${get('out')} ${get('sb')})
   (v128.store offset=48 ${get('out')} ${get('sc')})
+ )`;
+
+/**
+ * Rows per block of the column drivers below: a block's weights or accumulator (16 bytes a row) and its rows of
+ * every column stay in cache while all the column groups pass over them, so each is read from memory once
+ * instead of once per group (the passes are memory-bound on two cores).
+ */
+const BLOCK_ROWS = 1024;
+
+/**
+ * dot_columns(w, wStride, points, col, stride, groups, n, out): dot_base4 over `groups` groups of four columns
+ * (column 4g + k at col + (4g + k)·stride bytes) and `points` weight vectors (vector j at w + j·wStride), block
+ * by block; out (points·groups·4 elements, index (j·groups + g)·4 + k) accumulates Σ_i w_j,i·col_4g+k,i·2^-32.
+ */
+const dotColumns = (): string => `
+ (func (export "dot_columns") (param $w i32) (param $wStride i32) (param $points i32) (param $col i32) (param $stride i32)
+  (param $groups i32) (param $n i32) (param $out i32)
+  (local $b i32) (local $len i32) (local $g i32) (local $j i32)
+  (block $done (loop $block
+   (br_if $done (i32.ge_u ${get('b')} ${get('n')}))
+   ${set('len', `(select (i32.const ${BLOCK_ROWS}) (i32.sub ${get('n')} ${get('b')}) (i32.lt_u (i32.const ${BLOCK_ROWS}) (i32.sub ${get('n')} ${get('b')})))`)}
+   ${set('g', '(i32.const 0)')}
+   (loop $group
+    ${set('j', '(i32.const 0)')}
+    (loop $point
+     (call $dot_base4
+      ${addI32(addI32(get('w'), `(i32.mul ${get('j')} ${get('wStride')})`), `(i32.shl ${get('b')} (i32.const 4))`)}
+      ${addI32(addI32(get('col'), `(i32.mul ${get('g')} (i32.shl ${get('stride')} (i32.const 2)))`), `(i32.shl ${get('b')} (i32.const 2))`)}
+      ${get('stride')} ${get('len')}
+      ${addI32(get('out'), `(i32.shl ${addI32(`(i32.mul ${get('j')} ${get('groups')})`, get('g'))} (i32.const 6))`)})
+     ${set('j', addI32(get('j'), '(i32.const 1)'))}
+     (br_if $point (i32.lt_u ${get('j')} ${get('points')})))
+    ${set('g', addI32(get('g'), '(i32.const 1)'))}
+    (br_if $group (i32.lt_u ${get('g')} ${get('groups')})))
+   ${set('b', addI32(get('b'), `(i32.const ${BLOCK_ROWS})`))}
+   (br $block)))
+ )`;
+
+/**
+ * combine_columns(acc, col, stride, groups, n, c): scaled_add_base4 over `groups` groups of four columns (as
+ * dot_columns), block by block; c: four coefficients (64 bytes) per group.
+ */
+const combineColumns = (): string => `
+ (func (export "combine_columns") (param $acc i32) (param $col i32) (param $stride i32) (param $groups i32) (param $n i32) (param $c i32)
+  (local $b i32) (local $len i32) (local $g i32)
+  (block $done (loop $block
+   (br_if $done (i32.ge_u ${get('b')} ${get('n')}))
+   ${set('len', `(select (i32.const ${BLOCK_ROWS}) (i32.sub ${get('n')} ${get('b')}) (i32.lt_u (i32.const ${BLOCK_ROWS}) (i32.sub ${get('n')} ${get('b')})))`)}
+   ${set('g', '(i32.const 0)')}
+   (loop $group
+    (call $scaled_add_base4
+     ${addI32(get('acc'), `(i32.shl ${get('b')} (i32.const 4))`)}
+     ${addI32(addI32(get('col'), `(i32.mul ${get('g')} (i32.shl ${get('stride')} (i32.const 2)))`), `(i32.shl ${get('b')} (i32.const 2))`)}
+     ${get('stride')} ${get('len')} ${addI32(get('c'), `(i32.shl ${get('g')} (i32.const 6))`)})
+    ${set('g', addI32(get('g'), '(i32.const 1)'))}
+    (br_if $group (i32.lt_u ${get('g')} ${get('groups')})))
+   ${set('b', addI32(get('b'), `(i32.const ${BLOCK_ROWS})`))}
+   (br $block)))
  )`;
 
 /**
@@ -365,13 +376,17 @@ const foldCoeffs = (): string => {
  )`;
 };
 
-export function wat(): string {
+/** Pages the shared memory of the helper thread may grow to (ext4-workers.ts): 1 GiB of address space. */
+export const SHARED_MAX_PAGES = 16384;
+
+/** The module; `shared` declares the imported memory shared, for the helper thread (ext4-shared.wat.ts). */
+export function wat(shared = false): string {
   return `(module
- (import "env" "memory" (memory 1))
-${scaledAddBase()}
+ (import "env" "memory" (memory 1${shared ? ` ${SHARED_MAX_PAGES} shared` : ''}))
 ${scaledAddBase4()}
-${dotBase()}
 ${dotBase4()}
+${dotColumns()}
+${combineColumns()}
 ${foldPairs()}
 ${foldCoeffs()}
 ${invDiffNorms()}

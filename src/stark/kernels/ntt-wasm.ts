@@ -6,7 +6,7 @@
  * (the kernel works on groups of 16). Instantiated synchronously on first use; `nttKernelAvailable()` is false
  * where wasm SIMD is not.
  */
-import { GENERATOR, inv, pow, mul, twoAdicGenerator } from '../field/babybear.ts';
+import { GENERATOR, MONTGOMERY_R, inv, pow, mul, twoAdicGenerator } from '../field/babybear.ts';
 import { matrix, bitReverse, type Matrix } from '../matrix.ts';
 import {
   mulFast,
@@ -81,8 +81,6 @@ export interface ColumnPool {
   wait(worker: number): void;
 }
 
-/** 2^32 mod p: Montgomery form of x is x·R mod p. */
-const R_MOD_P = 268435454;
 /** scale_powers works on groups of 16 elements. */
 const MIN_KERNEL_SIZE = 16;
 const PAGE = 65536;
@@ -146,7 +144,7 @@ function requireKernel(): Kernel {
   return k;
 }
 
-const toMontgomery = (x: number): number => mulFast(x, R_MOD_P);
+const toMontgomery = (x: number): number => mulFast(x, MONTGOMERY_R);
 
 function words(k: Kernel): Uint32Array {
   return new Uint32Array(k.memory.buffer);

@@ -19,7 +19,7 @@ import { GENERATOR, mul } from './field/babybear.ts';
 import type { BarycentricWeights } from './fri/deep.ts';
 import { barycentricWeights, combineExts, combineRow, evaluateColumnsAt } from './fri/deep.ts';
 import { BufferPool } from './fri/pool.ts';
-import { reducedOpening } from './fri/reduced-opening.ts';
+import { packColumns, reducedOpening } from './fri/reduced-opening.ts';
 import type { OpeningTerm } from './fri/reduced-opening.ts';
 import { powOmega } from './fri/fold.ts';
 import { validateFriParams } from './fri/params.ts';
@@ -239,7 +239,7 @@ export function pcsProveOpenings(rounds: PcsOpenRound[], values: OpenedValues[],
   const logLde = rounds.map((r) => r.commitment.logTraceHeights.map((h) => h + logBlowup));
   const heights = distinctHeights(logLde);
   try {
-    const inputs = heights.map((logHeight) => {
+    const inputs = heights.map((logHeight, h) => {
       const terms: OpeningTerm[] = [];
       rounds.forEach((round, r) => round.commitment.ldes.forEach((lde, m) => {
         if (logLde[r][m] !== logHeight) return;
@@ -250,8 +250,12 @@ export function pcsProveOpenings(rounds: PcsOpenRound[], values: OpenedValues[],
         });
       }));
       const codeword = openingScratch.take(4 << logHeight);
-      const coefficients = reducedOpening(terms, logHeight, logBlowup, GENERATOR, codeword, openingScratch) ?? undefined;
-      return { logHeight, values: codeword, coefficients };
+      const form = reducedOpening(terms, logHeight, logBlowup, GENERATOR, codeword, openingScratch);
+      if (form === null) return { logHeight, values: codeword };
+      // FRI reads only the tallest codeword in the forms reducedOpening returns; the others are rolled in packed.
+      if (h === 0) return { logHeight, values: codeword, ...form };
+      packColumns(form.columns, 1 << logHeight, codeword);
+      return { logHeight, values: codeword };
     });
 
     // 4. FRI, then open every round at the query indices.

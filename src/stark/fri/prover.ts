@@ -11,7 +11,7 @@ import { merkleCommit, merkleOpenMany, sortedUnique } from '../merkle.ts';
 import type { MerkleTree } from '../merkle.ts';
 import type { Transcript } from '../transcript.ts';
 import { foldCodewordInto, foldCoefficients } from './fold.ts';
-import { extendPacked } from './reduced-opening.ts';
+import { extendPacked, packColumns } from './reduced-opening.ts';
 import { addScaledExt } from './packed.ts';
 import type { FriParams } from './params.ts';
 import { BufferPool } from './pool.ts';
@@ -29,6 +29,13 @@ export interface FriInput {
    * small LDE, instead of on the whole codeword: the same folded codeword, for fewer passes over memory.
    */
   readonly coefficients?: Uint32Array;
+  /**
+   * Optional, with coefficients only: the same codeword as four limb columns (column k = limb k of all 2^logHeight
+   * entries, bit-reversed). The first layer is then hashed from them, and `values` is only written (the first fold,
+   * or the codeword itself if there is no layer): its contents are not read, so the reduced opening need not write
+   * the packed codeword at all.
+   */
+  readonly columns?: Uint32Array;
 }
 
 
@@ -52,6 +59,28 @@ function layerMatrix(values: Uint32Array, logHeight: number, logArity: number, p
         out[o1 + j] = values[k + 1];
         out[o2 + j] = values[k + 2];
         out[o3 + j] = values[k + 3];
+      }
+    }
+  }
+  return matrix(width, height, out);
+}
+
+/** layerMatrix of the packed codeword whose four limb columns are `columns`: entry e's limb k is columns[k·2^logHeight + e]. */
+function layerMatrixFromColumns(columns: Uint32Array, logHeight: number, logArity: number, pool: BufferPool): Matrix {
+  const arity = 1 << logArity;
+  const width = 4 << logArity;
+  const N = 1 << logHeight;
+  const height = N >> logArity;
+  const out = pool.take(width * height);
+  // Layer column 4t + k, row j is limb k of entry j·arity + t. In blocks of 128 rows, so that the 128·arity words
+  // of a limb column that a block reads stay in L1 across its `arity` strided passes.
+  const block = Math.min(128, height);
+  for (let j0 = 0; j0 < height; j0 += block) {
+    for (let k = 0; k < 4; k++) {
+      const src = k * N + j0 * arity;
+      for (let t = 0; t < arity; t++) {
+        const o = (4 * t + k) * height;
+        for (let j = j0, i = src + t; j < j0 + block; j++, i += arity) out[o + j] = columns[i];
       }
     }
   }
@@ -119,19 +148,26 @@ export function friCommitPhase(
   const schedule = friSchedule(inputs.map((x) => x.logHeight), params);
   inputs.forEach((x, i) => {
     if (x.values.length !== 4 << x.logHeight) throw new RangeError(`FRI input ${i}: expected ${4 << x.logHeight} words, got ${x.values.length}`);
+    if (x.columns !== undefined && (i > 0 || x.coefficients === undefined || x.columns.length !== 4 << x.logHeight)) {
+      throw new RangeError(`FRI input ${i}: limb columns are for the tallest input with its coefficients, ${4 << x.logHeight} words`);
+    }
   });
   const trees: MerkleTree[] = [];
   let current = inputs[0].values;
   // Every fold runs in this one buffer (in place after the first, see foldCodewordInto).
   const work = scratch.foldInputInPlace ? inputs[0].values : pool.take(4 << (schedule.logMaxHeight - 1));
-  for (const layer of schedule.layers) {
-    const tree = merkleCommit([layerMatrix(current, layer.logHeight, layer.logArity, pool)]);
+  const { columns, coefficients } = inputs[0];
+  if (columns !== undefined && schedule.layers.length === 0) packColumns(columns, 1 << inputs[0].logHeight, inputs[0].values);
+  for (const [l, layer] of schedule.layers.entries()) {
+    const leaves = l === 0 && columns !== undefined
+      ? layerMatrixFromColumns(columns, layer.logHeight, layer.logArity, pool)
+      : layerMatrix(current, layer.logHeight, layer.logArity, pool);
+    const tree = merkleCommit([leaves]);
     trees.push(tree);
     transcript.absorbDigest(FRI_LABELS.layerRoot, tree.root);
     // Soundness: folding a far word yields a close one with probability ≤ (arity − 1)·N/|EF| (docs/security.md).
     const beta = transcript.sampleExt(FRI_LABELS.beta);
-    const coefficients = current === inputs[0].values ? inputs[0].coefficients : undefined;
-    current = coefficients === undefined
+    current = l > 0 || coefficients === undefined
       ? foldCodewordInto(current, layer.logHeight, layer.logArity, beta, work)
       : foldFromCoefficients(coefficients, layer.logHeight, layer.logArity, beta, work, pool);
     if (layer.rollIn >= 0) {

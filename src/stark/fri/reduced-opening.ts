@@ -193,13 +193,13 @@ function checkOutsideDomain(u: Ext4, logHeight: number): void {
 }
 
 /**
- * Writes RO on s·H_N (bit-reversed, packed) into `out` (4·2^logHeight words). All terms have trace height
- * 2^(logHeight − logBlowup). Scratch comes from `pool` (and stays taken until the caller releases it).
- * Returns the coefficients of the polynomial whose evaluations on H_N `out` holds (four limb columns of
- * 2^(logHeight − logBlowup), from `pool`; FRI folds them instead of the codeword), or null for inconsistent
- * claims, where RO is no polynomial.
+ * RO on s·H_N (bit-reversed), for terms all of trace height 2^(logHeight − logBlowup). Consistent claims: returns
+ * RO as a polynomial (its coefficients, which FRI folds instead of the codeword, and its evaluations as limb
+ * columns, from which FRI hashes its first layer) and leaves `out` (4·2^logHeight words) untouched. Inconsistent
+ * claims, where RO is no polynomial: writes RO packed into `out` and returns null. Scratch comes from `pool`
+ * (and stays taken until the caller releases it).
  */
-export function reducedOpening(terms: readonly OpeningTerm[], logHeight: number, logBlowup: number, shift: number, out: Uint32Array, pool: BufferPool): Uint32Array | null {
+export function reducedOpening(terms: readonly OpeningTerm[], logHeight: number, logBlowup: number, shift: number, out: Uint32Array, pool: BufferPool): ReducedOpeningForm | null {
   const logN = logHeight - logBlowup;
   const n = 1 << logN;
   const N = 1 << logHeight;
@@ -240,8 +240,26 @@ export function reducedOpening(terms: readonly OpeningTerm[], logHeight: number,
   for (const group of groups) pool.give(group.evals);
   splitLimbs(quotient, n, limbs); // packed Σ h/s → limb columns
   pool.give(quotient);
-  extendPacked(limbs, n, logBlowup, out, pool, true); // coefficients of Σ h/s straight to H_N
-  return limbs;
+  // Coefficients of Σ h/s straight to H_N, left as limb columns: FRI hashes its first layer from them (no packed copy).
+  return { coefficients: limbs, columns: extendColumns(limbs, n, logBlowup, pool, true) };
+}
+
+/** reducedOpening's codeword when the claims are consistent: two forms of it, in buffers from the pool. */
+export interface ReducedOpeningForm {
+  /** Four limb columns of n coefficients each (natural order). */
+  readonly coefficients: Uint32Array;
+  /** Four limb columns of the N evaluations on H_N each (bit-reversed), column k = limb k. */
+  readonly columns: Uint32Array;
+}
+
+/** The LDE (shift 1) of four limb columns, as four limb columns (4N words from the pool), in one call for the NTT workers. */
+function extendColumns(limbs: Uint32Array, n: number, logBlowup: number, pool: BufferPool, fromCoeffs: boolean): Uint32Array {
+  const N = n << logBlowup;
+  const columns = pool.take(4 * N);
+  const extended = matrix(4, N, columns);
+  if (fromCoeffs) cosetLdeFromCoeffsInto(matrix(4, n, limbs), log2Exact(N), extended, 1);
+  else cosetLdeInto(matrix(4, n, limbs), logBlowup, extended, 1);
+  return columns;
 }
 
 /**
@@ -251,17 +269,19 @@ export function reducedOpening(terms: readonly OpeningTerm[], logHeight: number,
  */
 export function extendPacked(limbs: Uint32Array, n: number, logBlowup: number, out: Uint32Array, pool: BufferPool, fromCoeffs = false): void {
   const N = n << logBlowup;
-  const columns = pool.take(4 * N);
-  const extended = matrix(4, N, columns);
-  if (fromCoeffs) cosetLdeFromCoeffsInto(matrix(4, n, limbs), log2Exact(N), extended, 1);
-  else cosetLdeInto(matrix(4, n, limbs), logBlowup, extended, 1);
+  const columns = extendColumns(limbs, n, logBlowup, pool, fromCoeffs);
+  packColumns(columns, N, out);
+  pool.give(columns);
+}
+
+/** Four limb columns of N entries into the packed layout (4N words): one pass that writes each output cache line once. */
+export function packColumns(columns: Uint32Array, N: number, out: Uint32Array): void {
   for (let i = 0, o = 0; i < N; i++, o += 4) {
     out[o] = columns[i];
     out[o + 1] = columns[N + i];
     out[o + 2] = columns[2 * N + i];
     out[o + 3] = columns[3 * N + i];
   }
-  pool.give(columns);
 }
 
 /**

@@ -109,6 +109,8 @@ export const OP_NEG = 5;
 const OP_CODE: Record<Op, number> = { const: OP_CONST, var: OP_VAR, add: OP_ADD, sub: OP_SUB, mul: OP_MUL, neg: OP_NEG };
 
 export const SOURCES: readonly VarSource[] = ['main', 'prep', 'aux', 'public', 'selector', 'challenge', 'claimedSum'];
+/** Indices into SOURCES, as FlatNode.source holds them (the evaluators switch on these). */
+export const SRC_MAIN = 0, SRC_PREP = 1, SRC_AUX = 2, SRC_PUBLIC = 3, SRC_SELECTOR = 4, SRC_CHALLENGE = 5, SRC_CLAIMED_SUM = 6;
 
 /** One node of a flat program; operands refer to earlier nodes, so index order is a valid evaluation order. */
 export interface FlatNode {

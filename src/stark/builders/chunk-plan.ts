@@ -7,7 +7,7 @@
  *   of a product and a sum per term; their intermediate nodes are not evaluated at all;
  * - each evaluated node gets a buffer, reused after its last reader (never for roots or invariant nodes).
  */
-import { OP_ADD, OP_CONST, OP_MUL, OP_NEG, OP_SUB, OP_VAR, SOURCES, type FlatProgram } from '../expr.ts';
+import { OP_ADD, OP_CONST, OP_MUL, OP_NEG, OP_SUB, OP_VAR, SRC_CHALLENGE, SRC_CLAIMED_SUM, SRC_PUBLIC, type FlatProgram } from '../expr.ts';
 import { MAX_SUM_TERMS } from './lanes.ts';
 
 export const KIND_NODE = 0; // evaluated by its op
@@ -32,9 +32,6 @@ export interface ChunkPlan {
   readonly invariant: Uint8Array;
 }
 
-const SRC_PUBLIC = SOURCES.indexOf('public');
-const SRC_CHALLENGE = SOURCES.indexOf('challenge');
-const SRC_CLAIMED_SUM = SOURCES.indexOf('claimedSum');
 /** Terms plus constants per form: each coordinate's sum (one product per term) stays within reduceSum's bound. */
 const MAX_FORM_SIZE = MAX_SUM_TERMS - 1;
 

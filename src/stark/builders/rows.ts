@@ -5,7 +5,7 @@
  */
 import type { Ext4 } from '../field/ext4.ts';
 import type { Matrix } from '../matrix.ts';
-import { OP_ADD, OP_CONST, OP_MUL, OP_NEG, OP_SUB, OP_VAR, SOURCES, type FlatProgram } from '../expr.ts';
+import { OP_ADD, OP_CONST, OP_MUL, OP_NEG, OP_SUB, OP_VAR, SOURCES, SRC_AUX, SRC_CHALLENGE, SRC_CLAIMED_SUM, SRC_MAIN, SRC_PREP, SRC_PUBLIC, SRC_SELECTOR, type FlatProgram } from '../expr.ts';
 import { addLanes, addSubMixedLanes, affineLanes, mulBaseLanes, mulExtBaseLanes, mulExtLanes, negLanes, subLanes } from './lanes.ts';
 import { KIND_AFFINE, KIND_SKIPPED, planFor, type AffineForm } from './chunk-plan.ts';
 
@@ -47,13 +47,6 @@ export interface Chunk {
 /** Rows per chunk: large enough to amortize the per-node dispatch, small enough that live buffers stay in L2. */
 export const CHUNK_SIZE = 1024;
 
-const SRC_MAIN = SOURCES.indexOf('main');
-const SRC_PREP = SOURCES.indexOf('prep');
-const SRC_AUX = SOURCES.indexOf('aux');
-const SRC_PUBLIC = SOURCES.indexOf('public');
-const SRC_SELECTOR = SOURCES.indexOf('selector');
-const SRC_CHALLENGE = SOURCES.indexOf('challenge');
-const SRC_CLAIMED_SUM = SOURCES.indexOf('claimedSum');
 
 function source(env: RowEnv, src: number): Matrix {
   const m = src === SRC_MAIN ? env.main : src === SRC_PREP ? env.prep : env.aux;

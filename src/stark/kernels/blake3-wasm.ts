@@ -10,7 +10,7 @@ import type { Matrix } from '../matrix.ts';
 import type { TreeHasher } from '../merkle.ts';
 import { CHUNK_END, CHUNK_START, KEYED_HASH, PARENT, ROOT } from './blake3-js.ts';
 import { wasmBase64 } from './blake3.wasm.ts';
-import { base64Bytes, wasmApi, type WasmMemory } from './wasm-api.ts';
+import { instantiateKernel, type WasmMemory } from './wasm-api.ts';
 
 
 export interface Blake3Exports {
@@ -46,16 +46,8 @@ export function writeKeys(memory: WasmMemory): void {
 
 function getKernel(): Kernel | null {
   if (kernel !== undefined) return kernel;
-  try {
-    if (wasmApi === undefined) throw new Error('no WebAssembly');
-    const module = new wasmApi.Module(base64Bytes(wasmBase64));
-    const memory = new wasmApi.Memory({ initial: 1 });
-    const instance = new wasmApi.Instance(module, { env: { memory } });
-    writeKeys(memory);
-    kernel = { x: instance.exports as unknown as Blake3Exports, memory };
-  } catch {
-    kernel = null; // no WebAssembly or no SIMD: merkle.ts falls back to the reference
-  }
+  kernel = instantiateKernel<Blake3Exports>(wasmBase64); // null: merkle.ts falls back to the reference
+  if (kernel !== null) writeKeys(kernel.memory);
   return kernel;
 }
 

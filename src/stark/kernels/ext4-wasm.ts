@@ -11,7 +11,7 @@
 import type { Ext4 } from '../field/ext4.ts';
 import { P, inv, mul } from '../field/babybear.ts';
 import { addScaledBase } from '../fri/packed.ts';
-import { base64Bytes, wasmApi, type WasmMemory } from './wasm-api.ts';
+import { instantiateKernel, type WasmMemory } from './wasm-api.ts';
 import { wasmBase64 } from './ext4.wasm.ts';
 
 interface Ext4Exports {
@@ -37,17 +37,7 @@ const DATA_AT = 64;
 let kernel: { x: Ext4Exports; memory: WasmMemory } | null | undefined;
 
 function getKernel(): { x: Ext4Exports; memory: WasmMemory } | null {
-  if (kernel !== undefined) return kernel;
-  kernel = null;
-  if (wasmApi !== undefined) {
-    try {
-      const memory = new wasmApi.Memory({ initial: 1 });
-      const instance = new wasmApi.Instance(new wasmApi.Module(base64Bytes(wasmBase64)), { env: { memory } });
-      kernel = { x: instance.exports as unknown as Ext4Exports, memory };
-    } catch {
-      kernel = null; // no SIMD: the reference runs
-    }
-  }
+  if (kernel === undefined) kernel = instantiateKernel<Ext4Exports>(wasmBase64); // null: the reference runs
   return kernel;
 }
 

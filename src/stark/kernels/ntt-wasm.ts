@@ -24,7 +24,7 @@ import {
 } from '../ntt-reference.ts';
 import { wasmBase64 } from './ntt.wasm.ts';
 import { P_INV_MOD_2_32 } from './ntt.wat.ts';
-import { base64Bytes, wasmApi, type WasmMemory } from './wasm-api.ts';
+import { instantiateKernel, type WasmMemory } from './wasm-api.ts';
 
 
 export interface NttExports {
@@ -110,15 +110,8 @@ function emptyKernel(x: NttExports, memory: WasmMemory): Kernel {
 }
 
 function instantiate(): Kernel | null {
-  if (wasmApi === undefined) return null;
-  try {
-    const module = new wasmApi.Module(base64Bytes(wasmBase64));
-    const memory = new wasmApi.Memory({ initial: 1 });
-    const instance = new wasmApi.Instance(module, { env: { memory } });
-    return emptyKernel(instance.exports as unknown as NttExports, memory);
-  } catch {
-    return null; // no WebAssembly or no SIMD: callers fall back to the reference
-  }
+  const k = instantiateKernel<NttExports>(wasmBase64); // null: callers fall back to the reference
+  return k === null ? null : emptyKernel(k.x, k.memory);
 }
 
 /**

@@ -9,13 +9,13 @@
  * Runtimes without wasm SIMD keep the TS path (builders/quotient.ts), which this must equal bit for bit
  * (test/stark/quotient-kernel.test.ts); field values are canonical, so it does.
  */
-import { P, mul } from '../field/babybear.ts';
-import { OP_ADD, OP_CONST, OP_MUL, OP_NEG, OP_SUB, OP_VAR, SOURCES, type FlatProgram } from '../expr.ts';
+import { MONTGOMERY_R, P, mul } from '../field/babybear.ts';
+import { OP_ADD, OP_CONST, OP_MUL, OP_NEG, OP_SUB, OP_VAR, SOURCES, SRC_AUX, SRC_CHALLENGE, SRC_CLAIMED_SUM, SRC_MAIN, SRC_PREP, SRC_PUBLIC, SRC_SELECTOR, type FlatProgram } from '../expr.ts';
 import type { Ext4 } from '../field/ext4.ts';
 import type { Matrix } from '../matrix.ts';
 import { KIND_AFFINE, KIND_SKIPPED, planFor, type ChunkPlan } from '../builders/chunk-plan.ts';
 import { CHUNK_SIZE, type RowEnv } from '../builders/rows.ts';
-import { base64Bytes, wasmApi, type WasmMemory } from './wasm-api.ts';
+import { instantiateKernel, type WasmMemory } from './wasm-api.ts';
 import { wasmBase64 } from './quotient.wasm.ts';
 
 export interface QuotientExports {
@@ -40,16 +40,7 @@ export interface LogupExports {
   prefix_sum(p: number, n: number): void;
 }
 
-/** 2^32 mod p: x·R_MOD_P is x's Montgomery form. */
-const R_MOD_P = 268435454;
 const PAGE = 65536;
-const SRC_MAIN = SOURCES.indexOf('main');
-const SRC_PREP = SOURCES.indexOf('prep');
-const SRC_AUX = SOURCES.indexOf('aux');
-const SRC_PUBLIC = SOURCES.indexOf('public');
-const SRC_SELECTOR = SOURCES.indexOf('selector');
-const SRC_CHALLENGE = SOURCES.indexOf('challenge');
-const SRC_CLAIMED_SUM = SOURCES.indexOf('claimedSum');
 const S4 = 4 * CHUNK_SIZE; // bytes per block: a base buffer, or one coordinate of an extension buffer
 
 export interface QuotientKernel {
@@ -61,17 +52,7 @@ let kernel: QuotientKernel | null | undefined;
 
 /** The main thread's kernel instance, or null without wasm SIMD. */
 export function getKernel(): QuotientKernel | null {
-  if (kernel !== undefined) return kernel;
-  kernel = null;
-  if (wasmApi !== undefined) {
-    try {
-      const memory = new wasmApi.Memory({ initial: 1 });
-      const instance = new wasmApi.Instance(new wasmApi.Module(base64Bytes(wasmBase64)), { env: { memory } });
-      kernel = { x: instance.exports as unknown as QuotientExports & LogupExports, memory };
-    } catch {
-      kernel = null; // no SIMD: the TS path runs
-    }
-  }
+  if (kernel === undefined) kernel = instantiateKernel<QuotientExports & LogupExports>(wasmBase64); // null: the TS path runs
   return kernel;
 }
 
@@ -217,7 +198,7 @@ export function quotientOnKernel(program: FlatProgram, env: RowEnv, weights: Uin
   // this cancels, so the accumulator holds Montgomery forms like the nodes.
   memoryWith(k.memory, layout.bytes);
   const mem = new Uint32Array(k.memory.buffer);
-  const toMont = (x: number): number => mul(x, R_MOD_P);
+  const toMont = (x: number): number => mul(x, MONTGOMERY_R);
   for (const r of baseRoots) for (let c = 0; c < 4; c++) mem[layout.rootW[r] / 4 + c] = toMont(weights[16 * r + 4 * c]);
   for (const r of extRoots) {
     // acc4 on the root's 4 coordinates: x_j = coordinate j, the weight of x_j in output coordinate c at 16j + 4c
@@ -241,7 +222,7 @@ export function quotientOnKernel(program: FlatProgram, env: RowEnv, weights: Uin
   // Affine forms: their terms' coefficients as acc weights and their constants, from the invariant nodes (in
   // Montgomery form already: the sums and negations below commute with the factor 2^32).
   const valueOf = (node: number, negated: boolean): number[] => {
-    const v = node < 0 ? [R_MOD_P, 0, 0, 0] : [0, 1, 2, 3].map((c) => (c === 0 || nodes[node].isExt ? mem[at[node] / 4 + c * S] : 0));
+    const v = node < 0 ? [MONTGOMERY_R, 0, 0, 0] : [0, 1, 2, 3].map((c) => (c === 0 || nodes[node].isExt ? mem[at[node] / 4 + c * S] : 0));
     return negated ? v.map((x) => (x === 0 ? 0 : P - x)) : v;
   };
   for (const j of perChunk) {

@@ -15,6 +15,24 @@ export interface WasmApi {
 
 export const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
+/** A kernel instance on its own (unshared) memory. */
+export interface PrivateKernel<T> {
+  readonly x: T;
+  readonly memory: WasmMemory;
+}
+
+/** Instantiates a committed module on a fresh memory; null where WebAssembly or wasm SIMD is missing (callers then run their TS path). */
+export function instantiateKernel<T>(b64: string): PrivateKernel<T> | null {
+  if (wasmApi === undefined) return null;
+  try {
+    const memory = new wasmApi.Memory({ initial: 1 });
+    const instance = new wasmApi.Instance(new wasmApi.Module(base64Bytes(b64)), { env: { memory } });
+    return { x: instance.exports as unknown as T, memory };
+  } catch {
+    return null;
+  }
+}
+
 /** Decodes a committed module (`*.wasm.ts`); `atob` exists in browsers and Node ≥ 16. */
 export function base64Bytes(b64: string): Uint8Array {
   const bin = atob(b64);

@@ -296,6 +296,26 @@ function checkRoundShapes(rounds: readonly PcsVerifyRound[], proof: PcsProof): v
   });
 }
 
+/**
+ * A PCS proof object's containers, before any hashing (the verifier calls it with the rest of its shape checks):
+ * counts and values are checked where they are used (pcsVerify, fri/verifier.ts, merkle.ts).
+ */
+export function checkPcsProofContainers(pcs: unknown, numRounds: number): void {
+  const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object';
+  const isOpening = (o: unknown) => isObject(o) && Array.isArray(o.rows) && Array.isArray(o.nodes);
+  if (!isObject(pcs) || !(Array.isArray(pcs.inputOpenings) && pcs.inputOpenings.length === numRounds) || !pcs.inputOpenings.every(isOpening)) {
+    throw shapeError('the PCS proof must hold one multi-opening (rows, nodes) per round');
+  }
+  const fri = pcs.fri;
+  if (!isObject(fri) || !Array.isArray(fri.layerRoots) || !Array.isArray(fri.finalPoly) || !Array.isArray(fri.layerOpenings)
+    || !fri.layerOpenings.every(isOpening) || !fri.finalPoly.every((v) => Array.isArray(v) && ext.isCanonicalExt(v))) {
+    throw shapeError('the FRI proof must hold layer roots, a final polynomial of extension elements and layer openings');
+  }
+  if (pcs.inputOpenings.some((o) => !(o as { rows: unknown[] }).rows.every(Array.isArray))) {
+    throw shapeError('each PCS opening must hold one list of matrix rows per index');
+  }
+}
+
 export function pcsVerify(rounds: PcsVerifyRound[], proof: PcsProof, transcript: Transcript, params: FriParams): void {
   validateFriParams(params);
   checkRoundShapes(rounds, proof);

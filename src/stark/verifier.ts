@@ -10,7 +10,7 @@ import { P } from './field/babybear.ts';
 import { DIGEST_BYTES, digestEquals } from './hash.ts';
 import { MIN_LOG_HEIGHT, assertVerifyingKeyConsistent, type VerifyingKey } from './keys.ts';
 import { absorbParams } from './params.ts';
-import { pcsVerify, type PcsVerifyRound } from './pcs.ts';
+import { checkPcsProofContainers, pcsVerify, type PcsVerifyRound } from './pcs.ts';
 import type { Proof } from './proof.ts';
 import {
   LABELS, PROTOCOL_LABEL, absorbPublicValues, auxTables, localAndNext, prepTables, recombineExt, roundDims,
@@ -71,24 +71,7 @@ function checkShape(vk: VerifyingKey, proof: Proof): void {
       isArrayOf(mat, s.numPoints) && mat.every((pt) => isArrayOf(pt, s.widths[m]) && pt.every(isExt)));
     if (!ok) throw new VerifyError('opening-shape-mismatch', `opened values of round ${r} do not have the shape the verifying key fixes`);
   });
-  checkPcsContainers(proof.pcsProof, shapes.length);
-}
-
-/** Containers only (counts and values are checked where they are used: pcs.ts, fri/verifier.ts, merkle.ts). */
-function checkPcsContainers(pcs: unknown, numRounds: number): void {
-  const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object';
-  const isOpening = (o: unknown) => isObject(o) && Array.isArray(o.rows) && Array.isArray(o.nodes);
-  if (!isObject(pcs) || !isArrayOf(pcs.inputOpenings, numRounds) || !pcs.inputOpenings.every(isOpening)) {
-    throw shapeError('the PCS proof must hold one multi-opening (rows, nodes) per round');
-  }
-  const fri = pcs.fri;
-  if (!isObject(fri) || !Array.isArray(fri.layerRoots) || !Array.isArray(fri.finalPoly) || !Array.isArray(fri.layerOpenings)
-    || !fri.layerOpenings.every(isOpening) || !fri.finalPoly.every(isExt)) {
-    throw shapeError('the FRI proof must hold layer roots, a final polynomial of extension elements and layer openings');
-  }
-  if (pcs.inputOpenings.some((o) => !(o as { rows: unknown[] }).rows.every(Array.isArray))) {
-    throw shapeError('each PCS opening must hold one list of matrix rows per index');
-  }
+  checkPcsProofContainers(proof.pcsProof, shapes.length);
 }
 
 export function verify(

@@ -33,12 +33,39 @@ const isExt = (x: unknown): boolean => Array.isArray(x) && ext.isCanonicalExt(x)
 const isArrayOf = (x: unknown, length: number): x is unknown[] => Array.isArray(x) && x.length === length;
 const isDigest = (d: unknown) => d instanceof Uint8Array && d.length === DIGEST_BYTES;
 
+/** Far above any proof's array elements and nesting (numQueries ≤ 1024 openings of ≤ 2^28-leaf trees). */
+const MAX_PROOF_NODES = 1 << 22;
+const MAX_PROOF_DEPTH = 8;
+
+/**
+ * No holes anywhere in an in-memory proof: `new Array(n)` has length n and no elements, and every/forEach skip
+ * holes, so the length-and-every checks below would pass it and the verifier would fail later with a TypeError.
+ * Bounded in nodes and depth, so a huge sparse array or a cyclic object is refused quickly too.
+ */
+function checkNoHoles(proof: object): void {
+  let budget = MAX_PROOF_NODES;
+  const visit = (x: unknown, depth: number): void => {
+    if (--budget < 0 || depth > MAX_PROOF_DEPTH) throw shapeError('the proof object is larger or deeper than any proof');
+    if (Array.isArray(x)) {
+      if (x.length > budget) throw shapeError('the proof object is larger or deeper than any proof');
+      for (let i = 0; i < x.length; i++) {
+        if (!(i in x)) throw shapeError('the proof holds an array with holes');
+        visit(x[i], depth + 1);
+      }
+    } else if (x !== null && typeof x === 'object' && !ArrayBuffer.isView(x)) {
+      for (const v of Object.values(x)) visit(v, depth + 1);
+    }
+  };
+  visit(proof, 0);
+}
+
 /**
  * Step 0 (shape): the proof has exactly the shape the key fixes (a decoded proof has it; an in-memory one may not),
  * down to the containers the PCS and FRI verifiers index into, so that junk is a VerifyError, not a TypeError.
  */
 function checkShape(vk: VerifyingKey, proof: Proof): void {
   if (proof === null || typeof proof !== 'object') throw shapeError('the proof is not an object');
+  checkNoHoles(proof);
   if (!isArrayOf(proof.logHeights, vk.tables.length)) throw shapeError(`expected ${vk.tables.length} table heights`);
   vk.tables.forEach((t, i) => {
     const h = proof.logHeights[i];

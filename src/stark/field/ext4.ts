@@ -29,7 +29,8 @@ export function isZero(a: Ext4): boolean {
 }
 
 export function isCanonicalExt(a: readonly number[]): boolean {
-  return a.length === 4 && a.every(isCanonical);
+  // Indexed: every() would skip the holes of a sparse array.
+  return a.length === 4 && isCanonical(a[0]) && isCanonical(a[1]) && isCanonical(a[2]) && isCanonical(a[3]);
 }
 
 export function add(a: Ext4, b: Ext4): Ext4 {
